@@ -1,0 +1,54 @@
+namespace DataHub.Connectors.Abstractions;
+
+/// <summary>Capabilities are declared, not probed (Hangfire's JobStorageFeatures).</summary>
+/// <param name="Type">The connector type named in source files, e.g. <c>csv</c>.</param>
+/// <param name="Options">Option name to its zh-CN description and default.</param>
+public sealed record ConnectorSpec(
+    string Type,
+    string DisplayName,
+    IReadOnlyDictionary<string, string> Options,
+    bool SupportsIncremental,
+    bool HasCursor);
+
+/// <summary>A configured source: connector options plus the folder relative paths resolve against.</summary>
+public sealed record SourceConfig(string SourceId, IReadOnlyDictionary<string, string> Options, string BaseDirectory)
+{
+    public string? Option(string name) => Options.TryGetValue(name, out var v) ? v : null;
+
+    public string RequireOption(string name) => Option(name)
+        ?? throw new ConnectorException(ConnectorFailure.Config, "CONFIG_OPTION_MISSING",
+            $"数据源“{SourceId}”缺少连接器选项“{name}”", where: $"数据源 {SourceId} 的 connector 配置",
+            fix: $"在数据源文件的 connector 部分加上 {name}: …");
+
+    /// <summary>A path option resolved against <see cref="BaseDirectory"/>.</summary>
+    public string ResolvePath(string name)
+    {
+        var path = RequireOption(name);
+        return Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(BaseDirectory, path));
+    }
+}
+
+public sealed record CheckResult(bool Succeeded, string Message)
+{
+    public static CheckResult Ok(string message) => new(true, message);
+
+    public static CheckResult Failed(string message) => new(false, message);
+}
+
+/// <summary>One column as the source names it, with its 1-based position.</summary>
+public sealed record SourceColumn(string Name, int Ordinal, string? DeclaredType = null);
+
+public sealed record SourceStream(string Name, IReadOnlyList<SourceColumn> Columns, long? EstimatedRecords = null);
+
+/// <summary>
+/// One source record. <see cref="Position"/> locates it in the source for people (CSV: the line
+/// where the record starts; database: the row number); <see cref="Values"/> follow the batch's columns.
+/// Values are strings for text sources and typed CLR values for typed sources.
+/// </summary>
+public readonly record struct SourceRecord(long Position, object?[] Values);
+
+/// <summary>A batch of records sharing one column list; the last batch of a read carries the state to commit.</summary>
+public sealed record RecordBatch(IReadOnlyList<SourceColumn> Columns, IReadOnlyList<SourceRecord> Records, ConnectorState? State = null);
+
+/// <summary>An opaque cursor (JSON) the connector gets back on the next run.</summary>
+public sealed record ConnectorState(string Json);

@@ -1,0 +1,30 @@
+namespace DataHub.Core.Schema;
+
+/// <summary>
+/// A shared-schema dataset (one of 一标三实 or health), loaded from <c>schemas/{name}.schema.json</c>.
+/// </summary>
+/// <param name="Name">Machine name, e.g. <c>population</c>.</param>
+/// <param name="Version">Semantic version of the schema file.</param>
+/// <param name="EntitySetName">OData entity set name (ASCII, so feed URLs are easy to type).</param>
+/// <param name="KeyField">The entity key: a pseudonymous record id derived from <see cref="NaturalKey"/>.</param>
+/// <param name="NaturalKey">Fields that identify the same real-world thing; duplicates share them.</param>
+/// <param name="ScopeField">The 12-digit community code every row is scoped by.</param>
+/// <param name="VersionField">Field whose newest value wins among duplicates (e.g. 更新时间), if any.</param>
+public sealed record DatasetSchema(
+    string Name,
+    string Version,
+    string Title,
+    string Description,
+    string EntitySetName,
+    string KeyField,
+    IReadOnlyList<string> NaturalKey,
+    string? ScopeField,
+    string? VersionField,
+    IReadOnlyList<FieldSpec> Fields)
+{
+    public FieldSpec Field(string name) =>
+        Fields.FirstOrDefault(f => f.Name == name)
+        ?? throw new KeyNotFoundException($"Dataset {Name} has no field {name}.");
+
+    public FieldSpec? FindField(string name) => Fields.FirstOrDefault(f => f.Name == name);
+}

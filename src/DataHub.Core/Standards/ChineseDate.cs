@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace DataHub.Core.Standards;
+
+/// <summary>
+/// Dates as department exports write them: <c>2024-01-05</c>, <c>2024/1/5</c>, <c>2024.1.5</c>,
+/// <c>20240105</c>, <c>2024年1月5日</c>, and Excel serial numbers; optionally followed by a time.
+/// Times without an offset are Beijing time (UTC+08:00).
+/// </summary>
+public static partial class ChineseDate
+{
+    public static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
+
+    // Excel's 1900 date system counts from 1899-12-30 once its phantom 1900-02-29 is accounted for.
+    private static readonly DateOnly ExcelEpoch = new(1899, 12, 30);
+
+    [GeneratedRegex(@"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]+(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})(?:\.\d+)?秒?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")]
+    private static partial Regex Separated();
+
+    [GeneratedRegex(@"^(\d{4})(\d{2})(\d{2})(?:\s*(\d{2}):?(\d{2}):?(\d{2})?)?$")]
+    private static partial Regex Compact();
+
+    public static StandardResult NormalizeDate(string raw)
+    {
+        var r = Parse(raw);
+        return r is null
+            ? StandardResult.Fail("DATE_FORMAT", "日期格式无法识别（可用 2024-01-05、2024/1/5、20240105、2024年1月5日）")
+            : StandardResult.Ok(r.Value.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    }
+
+    public static StandardResult NormalizeDateTime(string raw)
+    {
+        var r = Parse(raw);
+        return r is null
+            ? StandardResult.Fail("DATETIME_FORMAT", "时间格式无法识别（可用 2024-01-05 08:30:00 或 2024/1/5 8:30）")
+            : StandardResult.Ok(r.Value.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The instant the text names, or null. A date alone means midnight Beijing time.</summary>
+    public static DateTimeOffset? Parse(string raw)
+    {
+        var v = TextNormalizer.TrimAll(TextNormalizer.ToHalfWidth(raw));
+        if (v.Length == 0) return null;
+        if (DateTimeOffset.TryParseExact(v, ["yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var iso))
+            return iso;
+        var m = Separated().Match(v);
+        if (!m.Success) m = Compact().Match(v);
+        if (m.Success) return Build(m);
+        // Excel serial day numbers (with an optional fraction of a day), within 1900..2200.
+        if (double.TryParse(v, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var serial) && serial is >= 1 and < 110_000)
+        {
+            var day = ExcelEpoch.AddDays((int)Math.Floor(serial));
+            var time = TimeSpan.FromDays(serial - Math.Floor(serial));
+            return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue) + TimeSpan.FromSeconds(Math.Round(time.TotalSeconds)), BeijingOffset);
+        }
+        return null;
+    }
+
+    private static DateTimeOffset? Build(Match m)
+    {
+        static int G(Match m, int i) => m.Groups[i].Success && m.Groups[i].Length > 0 ? int.Parse(m.Groups[i].Value, CultureInfo.InvariantCulture) : 0;
+        int y = G(m, 1), mo = G(m, 2), d = G(m, 3), h = G(m, 4), mi = G(m, 5), s = G(m, 6);
+        if (y < 1880 || y > 2200 || mo is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, mo) || h > 23 || mi > 59 || s > 59)
+            return null;
+        var offset = BeijingOffset;
+        if (m.Groups.Count > 7 && m.Groups[7].Success)
+        {
+            var z = m.Groups[7].Value;
+            offset = z == "Z" ? TimeSpan.Zero : TimeSpan.ParseExact(z.TrimStart('+', '-').Replace(":", "", StringComparison.Ordinal), "hhmm", CultureInfo.InvariantCulture) * (z[0] == '-' ? -1 : 1);
+        }
+        return new DateTimeOffset(y, mo, d, h, mi, s, offset);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text;
+
+namespace DataHub.Core.Standards;
+
+/// <summary>Normalisations department exports need before any check: full-width forms, stray spaces.</summary>
+public static class TextNormalizer
+{
+    /// <summary>Full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space become half-width.</summary>
+    public static string ToHalfWidth(string value)
+    {
+        var needs = false;
+        foreach (var c in value)
+        {
+            if (c is >= '\uFF01' and <= '\uFF5E' or '\u3000') { needs = true; break; }
+        }
+        if (!needs) return value;
+        var sb = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            sb.Append(c switch
+            {
+                >= '\uFF01' and <= '\uFF5E' => (char)(c - 0xFEE0),
+                '\u3000' => ' ',
+                _ => c,
+            });
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Removes every white-space character, including the ideographic space and NBSP.</summary>
+    public static string RemoveWhiteSpace(string value)
+    {
+        if (!value.Any(char.IsWhiteSpace)) return value;
+        return string.Concat(value.Where(c => !char.IsWhiteSpace(c)));
+    }
+
+    /// <summary>Trim that also removes the ideographic space, NBSP and zero-width characters Excel leaves behind.</summary>
+    public static string TrimAll(string value) => value.Trim().Trim('\u3000', '\u00A0', '\u200B', '\uFEFF');
+}
