@@ -1,1 +1,3 @@
-internal static class Program { private static int Main() => 0; }
+using DataHub.Host.Cli;
+
+return await CommandLine.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

@@ -1,0 +1,42 @@
+using DataHub.Catalog.Audit;
+using DataHub.Catalog.Datasets;
+using DataHub.Catalog.Divisions;
+using DataHub.Catalog.Principals;
+using DataHub.Catalog.Runs;
+using DataHub.Catalog.Storage;
+
+namespace DataHub.Catalog;
+
+/// <summary>The catalog: datasets and versions, run history, divisions, principals and the audit trail.</summary>
+public sealed class DataHubCatalog
+{
+    private DataHubCatalog(CatalogDatabase db, DivisionReference divisions, TimeProvider time)
+    {
+        Database = db;
+        Divisions = divisions;
+        Datasets = new DatasetCatalog(db, time);
+        Runs = new RunLog(db, time);
+        Principals = new PrincipalStore(db, time);
+        Access = new AccessLog(db);
+    }
+
+    public CatalogDatabase Database { get; }
+
+    public DivisionReference Divisions { get; }
+
+    public DatasetCatalog Datasets { get; }
+
+    public RunLog Runs { get; }
+
+    public PrincipalStore Principals { get; }
+
+    public AccessLog Access { get; }
+
+    /// <summary>Opens (creating and migrating if needed) the embedded SQLite catalog and loads the division reference.</summary>
+    public static async Task<DataHubCatalog> OpenSqliteAsync(string path, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var db = await CatalogDatabase.OpenSqliteAsync(path, cancellationToken);
+        var divisions = await DivisionReference.LoadAsync(db, cancellationToken);
+        return new DataHubCatalog(db, divisions, time);
+    }
+}

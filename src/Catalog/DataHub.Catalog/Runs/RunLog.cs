@@ -1,0 +1,47 @@
+using System.Data.Common;
+using DataHub.Catalog.Storage;
+using static DataHub.Catalog.Storage.CatalogDatabase;
+
+namespace DataHub.Catalog.Runs;
+
+/// <summary>Run history: every ingestion run, how it ended and its full report.</summary>
+public sealed class RunLog(CatalogDatabase db, TimeProvider time)
+{
+    public async Task StartAsync(string runId, string sourceId, string dataset, CancellationToken cancellationToken)
+    {
+        await using var conn = await db.OpenAsync(cancellationToken);
+        await ExecAsync(conn, null, "INSERT INTO runs (id, source_id, dataset, started_at, status) VALUES (@id, @s, @d, @at, @st)",
+            [("id", runId), ("s", sourceId), ("d", dataset), ("at", Timestamp(time.GetUtcNow())), ("st", RunStatus.Running)], cancellationToken);
+    }
+
+    /// <summary>Records a failed run; nothing is published and the current pointer is untouched.</summary>
+    public async Task FailAsync(string runId, RunCounts? counts, string? reportJson, string errorCode, string errorMessage, CancellationToken cancellationToken)
+    {
+        await using var conn = await db.OpenAsync(cancellationToken);
+        await FinishAsync(conn, null, runId, RunStatus.Failed, counts, null, reportJson, errorCode, errorMessage, Timestamp(time.GetUtcNow()), cancellationToken);
+    }
+
+    internal static Task FinishAsync(DbConnection conn, DbTransaction? tx, string runId, string status, RunCounts? c, long? version,
+        string? reportJson, string? errorCode, string? errorMessage, string now, CancellationToken cancellationToken) =>
+        ExecAsync(conn, tx, """
+            UPDATE runs SET finished_at = @now, status = @st, rows_read = @r, rows_accepted = @a, rows_quarantined = @q,
+                rows_duplicates = @dup, version = @v, report_json = @rep, error_code = @ec, error_message = @em
+            WHERE id = @id
+            """,
+            [("now", now), ("st", status), ("r", c?.Read), ("a", c?.Accepted), ("q", c?.Quarantined), ("dup", c?.Duplicates),
+             ("v", version), ("rep", reportJson), ("ec", errorCode), ("em", errorMessage), ("id", runId)], cancellationToken);
+
+    public async Task<IReadOnlyList<RunEntry>> RecentAsync(string? dataset, int limit, CancellationToken cancellationToken)
+    {
+        await using var conn = await db.OpenAsync(cancellationToken);
+        return await QueryAsync(conn, null, """
+            SELECT id, source_id, dataset, started_at, finished_at, status, rows_read, rows_accepted, rows_quarantined,
+                   rows_duplicates, version, report_json, error_code, error_message
+            FROM runs WHERE (@d IS NULL OR dataset = @d) ORDER BY started_at DESC LIMIT @limit
+            """, [("d", dataset), ("limit", limit)], r => new RunEntry(
+                r.GetString(0), r.GetString(1), r.GetString(2), ParseTimestamp(r.GetString(3)),
+                r.IsDBNull(4) ? null : ParseTimestamp(r.GetString(4)), r.GetString(5),
+                NullableLong(r, 6), NullableLong(r, 7), NullableLong(r, 8), NullableLong(r, 9), NullableLong(r, 10),
+                NullableString(r, 11), NullableString(r, 12), NullableString(r, 13)), cancellationToken);
+    }
+}

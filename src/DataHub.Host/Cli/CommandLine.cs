@@ -1,0 +1,61 @@
+using DataHub.Core.Failures;
+
+namespace DataHub.Host.Cli;
+
+/// <summary>
+/// The <c>datahub</c> command: <c>demo</c>, <c>ingest</c>, <c>serve</c>, <c>help</c>.
+/// Exit codes: 0 done, 1 the work failed (bad input, failed run), 2 the command line is wrong.
+/// Users see zh-CN messages (what, where, how to fix), never a stack trace.
+/// </summary>
+public static class CommandLine
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int UsageError = 2;
+
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help" };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var parsed = ParsedArgs.Parse(args, Flags);
+            return parsed.Verb switch
+            {
+                "demo" => await DemoCommand.RunAsync(parsed, stdout, cancellationToken),
+                "ingest" => await IngestCommand.RunAsync(parsed, stdout, cancellationToken),
+                "serve" => await ServeCommand.RunAsync(parsed, stdout, cancellationToken),
+                "help" or "--help" or "-h" => Help(stdout),
+                _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
+            };
+        }
+        catch (DataHubException e)
+        {
+            await stderr.WriteLineAsync(e.Describe());
+            return e.Code == "CLI_USAGE" ? UsageError : Failed;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("已取消。");
+            return Failed;
+        }
+    }
+
+    private static int Help(TextWriter stdout)
+    {
+        stdout.WriteLine("""
+            DataHub —— 区县数据共享平台
+
+            用法：
+              datahub demo [--data DIR] [--urls http://127.0.0.1:5080] [--rows 20000] [--seed 20261128]
+                  生成模拟的部门导出（南京市栖霞区），入湖，启动目录、OData 服务，并打印登录凭据。
+              datahub ingest SOURCE_FILE [--data DIR] [--json]
+                  运行一次数据源定义文件（.yaml），打印运行报告；失败时退出码为 1，不发布新版本。
+              datahub serve [--data DIR] [--urls http://127.0.0.1:5080]
+                  只启动服务（使用 DIR 中已有的目录和数据湖）。
+
+            DIR 默认为当前目录下的 datahub-data。
+            """);
+        return Ok;
+    }
+}

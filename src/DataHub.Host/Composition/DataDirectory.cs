@@ -1,0 +1,35 @@
+namespace DataHub.Host.Composition;
+
+/// <summary>
+/// The one folder a DataHub instance keeps its state in (embedded default: no server needed):
+/// <code>
+/// catalog.db            the catalog (SQLite)
+/// lake/                 versioned Parquet datasets, quarantine and run artefacts
+/// secrets/              keys that must never leave the machine (record-id key)
+/// sources/              declared sources and, for the demo, the simulated department exports
+/// credentials.json      demo principals and their secrets (demo only)
+/// </code>
+/// </summary>
+public sealed class DataDirectory(string root)
+{
+    public const string DefaultRoot = "datahub-data";
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string CatalogPath => Path.Combine(Root, "catalog.db");
+
+    public string LakeRoot => Path.Combine(Root, "lake");
+
+    public string RecordIdKeyPath => Path.Combine(Root, "secrets", "record-id.key");
+
+    public string SourcesDirectory => Path.Combine(Root, "sources");
+
+    public string CredentialsPath => Path.Combine(Root, "credentials.json");
+
+    public void EnsureExists()
+    {
+        Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(LakeRoot);
+        Directory.CreateDirectory(SourcesDirectory);
+    }
+}

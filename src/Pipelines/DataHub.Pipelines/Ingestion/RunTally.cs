@@ -1,0 +1,58 @@
+using DataHub.Catalog.Runs;
+using DataHub.Pipelines.Normalization;
+using DataHub.Pipelines.Sources;
+
+namespace DataHub.Pipelines.Ingestion;
+
+/// <summary>Counts as a run streams, so the report accounts for every row read.</summary>
+internal sealed class RunTally
+{
+    private readonly Dictionary<string, long> _reasons = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _warnings = new(StringComparer.Ordinal);
+    private long _staged;
+
+    public long Read { get; private set; }
+    public long Quarantined { get; private set; }
+    public long Accepted { get; private set; }
+    public long Duplicates { get; private set; }
+
+    public RunCounts Counts => new(Read, Accepted, Quarantined, Duplicates);
+
+    public void Count(NormalizedRecord r)
+    {
+        Read++;
+        if (r.Accepted) _staged++;
+        else
+        {
+            Quarantined++;
+            foreach (var code in r.Problems.Select(p => p.Code).Distinct()) _reasons[code] = _reasons.GetValueOrDefault(code) + 1;
+        }
+        foreach (var w in r.Warnings) _warnings[w] = _warnings.GetValueOrDefault(w) + 1;
+    }
+
+    /// <summary>After de-duplication: staged rows split into the rows kept and the duplicates dropped.</summary>
+    public void Finish(long kept, long duplicates)
+    {
+        if (kept + duplicates != _staged) throw new InvalidOperationException("Staged rows do not add up after de-duplication.");
+        Accepted = kept;
+        Duplicates = duplicates;
+    }
+
+    public RunReport Report(string runId, SourceDefinition source, string status, DateTimeOffset started, DateTimeOffset finished, long? version, string runDirectory) => new()
+    {
+        RunId = runId,
+        SourceId = source.Id,
+        Dataset = source.Dataset,
+        Status = status,
+        StartedAt = started,
+        FinishedAt = finished,
+        RowsRead = Read,
+        Accepted = Accepted,
+        Quarantined = Quarantined,
+        Duplicates = Duplicates,
+        QuarantinedByReason = new Dictionary<string, long>(_reasons),
+        Warnings = new Dictionary<string, long>(_warnings),
+        Version = version,
+        QuarantineFile = File.Exists(Path.Combine(runDirectory, "quarantine.parquet")) ? Path.Combine(runDirectory, "quarantine.parquet") : null,
+    };
+}

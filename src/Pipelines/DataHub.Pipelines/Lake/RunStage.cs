@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.Json;
+using DataHub.Core.Schema;
+using DataHub.Pipelines.Normalization;
+using DuckDB.NET.Data;
+using static DataHub.Pipelines.Lake.DuckDbTypes;
+
+namespace DataHub.Pipelines.Lake;
+
+/// <summary>
+/// A run's scratch space: accepted and quarantined rows are appended to an on-disk DuckDB database
+/// as they stream in (memory stays bounded: DuckDB spills), then de-duplicated, typed, sorted by the
+/// scope key and written to Parquet in one pass. Nothing here is visible to readers.
+/// </summary>
+internal sealed class RunStage : IDisposable
+{
+    private readonly DatasetSchema _schema;
+    private readonly DuckDBConnection _conn;
+    private readonly string _dbPath;
+    private DuckDBAppender? _accepted;
+    private DuckDBAppender? _quarantine;
+
+    public RunStage(DatasetSchema schema, string runDirectory, string memoryLimit, int threads)
+    {
+        _schema = schema;
+        Directory.CreateDirectory(runDirectory);
+        _dbPath = Path.Combine(runDirectory, "stage.duckdb");
+        _conn = new DuckDBConnection($"DataSource={_dbPath}");
+        _conn.Open();
+        Exec($"""
+            SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;
+            SET memory_limit={Literal(memoryLimit)}; SET threads={threads.ToString(CultureInfo.InvariantCulture)};
+            CREATE TABLE accepted ({string.Join(", ", schema.Fields.Select(f => Quote(f.Name) + " VARCHAR"))}, _line BIGINT NOT NULL);
+            CREATE TABLE quarantine (source_line BIGINT NOT NULL, reason_codes VARCHAR NOT NULL, reasons VARCHAR NOT NULL, original_values VARCHAR NOT NULL);
+            """);
+        _accepted = _conn.CreateAppender("accepted");
+        _quarantine = _conn.CreateAppender("quarantine");
+    }
+
+    public void AddAccepted(NormalizedRecord record)
+    {
+        var row = _accepted!.CreateRow();
+        foreach (var f in _schema.Fields) row.AppendValue(record.Row![f.Name]);
+        row.AppendValue(record.Position).EndRow();
+    }
+
+    public void AddQuarantined(NormalizedRecord record, IReadOnlyDictionary<string, string?> original)
+    {
+        _quarantine!.CreateRow()
+            .AppendValue(record.Position)
+            .AppendValue(string.Join(';', record.Problems.Select(p => p.Code).Distinct()))
+            .AppendValue(string.Join('；', record.Problems.Select(p => p.Message)))
+            .AppendValue(JsonSerializer.Serialize(original, JsonOptions))
+            .EndRow();
+    }
+
+    /// <summary>
+    /// Writes the de-duplicated, typed, sorted version to <paramref name="versionDirectory"/> and
+    /// the quarantine and duplicate lists to <paramref name="runDirectory"/>. Returns the rows written
+    /// and the duplicates dropped. Of rows sharing a key the newest by the version field wins,
+    /// then the later line in the source.
+    /// </summary>
+    public (long Rows, long Duplicates, IReadOnlyList<string> Files) Finish(string versionDirectory, string runDirectory)
+    {
+        _accepted!.Dispose();
+        _accepted = null;
+        _quarantine!.Dispose();
+        _quarantine = null;
+
+        var key = Quote(_schema.KeyField);
+        var newest = _schema.VersionField is { } vf ? $"TRY_CAST({Quote(vf)} AS TIMESTAMPTZ) DESC NULLS LAST, " : "";
+        Exec($"""
+            CREATE TABLE ranked AS
+            SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY {newest}_line DESC) AS _rank,
+                      first_value(_line) OVER (PARTITION BY {key} ORDER BY {newest}_line DESC) AS _kept_line
+            FROM accepted;
+            """);
+        var typed = string.Join(", ", _schema.Fields.Select(f => f.Type == FieldType.String
+            ? Quote(f.Name)
+            : $"CAST({Quote(f.Name)} AS {For(f)}) AS {Quote(f.Name)}"));
+        var order = _schema.ScopeField is { } scope ? $"{Quote(scope)}, {key}" : key;
+        Directory.CreateDirectory(versionDirectory);
+        var part = Path.Combine(versionDirectory, "part-0.parquet");
+        // Small row groups let a community-scoped query skip most of the file by min/max statistics.
+        Exec($"COPY (SELECT {typed} FROM ranked WHERE _rank = 1 ORDER BY {order}) TO {Literal(part)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)");
+        Exec($"COPY (SELECT _line AS source_line, {key} AS record_id, _kept_line AS kept_line FROM ranked WHERE _rank > 1 ORDER BY _line) TO {Literal(Path.Combine(runDirectory, "duplicates.parquet"))} (FORMAT parquet)");
+        Exec($"COPY (SELECT * FROM quarantine ORDER BY source_line) TO {Literal(Path.Combine(runDirectory, "quarantine.parquet"))} (FORMAT parquet)");
+        var rows = Scalar("SELECT count(*) FROM ranked WHERE _rank = 1");
+        var duplicates = Scalar("SELECT count(*) FROM ranked WHERE _rank > 1");
+        return (rows, duplicates, [Path.GetFileName(part)]);
+    }
+
+    public void Dispose()
+    {
+        _accepted?.Dispose();
+        _quarantine?.Dispose();
+        _conn.Dispose();
+        foreach (var f in new[] { _dbPath, _dbPath + ".wal" })
+        {
+            if (File.Exists(f)) File.Delete(f);
+        }
+    }
+
+    private void Exec(string sql)
+    {
+        using var cmd = _conn.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private long Scalar(string sql)
+    {
+        using var cmd = _conn.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}

@@ -1,0 +1,38 @@
+namespace DataHub.Pipelines.Sources;
+
+/// <summary>
+/// A declared source (one YAML file per department export): which connector reads it, which shared
+/// dataset it feeds, the catalog terms, and how each source column maps to a shared field.
+/// Adding another department's export is a new file of this shape, no code.
+/// </summary>
+public sealed record SourceDefinition(
+    string Id,
+    string DisplayName,
+    string Dataset,
+    string FilePath,
+    Department Department,
+    CatalogTerms Catalog,
+    string ConnectorType,
+    IReadOnlyDictionary<string, string> ConnectorOptions,
+    IReadOnlyList<FieldMapping> Fields)
+{
+    /// <summary>The folder relative paths in the definition resolve against.</summary>
+    public string BaseDirectory => Path.GetDirectoryName(FilePath)!;
+}
+
+public sealed record Department(string Code, string Name);
+
+/// <summary>共享属性 and 更新周期 of the dataset this source provides.</summary>
+public sealed record CatalogTerms(string ResourceCode, string ShareType, string? ShareCondition, string UpdateCycle);
+
+/// <summary>
+/// How one shared field is filled: from a source column (after the named transforms, the value
+/// map and the null markers) or from a constant.
+/// </summary>
+public sealed record FieldMapping(
+    string Field,
+    string? From,
+    string? Constant,
+    IReadOnlyList<string> Transforms,
+    IReadOnlyDictionary<string, string> Values,
+    IReadOnlyList<string> NullValues);
