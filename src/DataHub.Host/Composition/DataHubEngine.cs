@@ -1,4 +1,5 @@
 using DataHub.Catalog;
+using DataHub.Connectors;
 using DataHub.Connectors.Abstractions;
 using DataHub.Pipelines.Ingestion;
 using DataHub.Pipelines.Normalization;
@@ -34,7 +35,7 @@ public sealed class DataHubEngine
             LakeRoot = data.LakeRoot,
             RecordIdKey = RecordIdHasher.LoadOrCreateKey(data.RecordIdKeyPath),
         };
-        var connectors = new ConnectorRegistry(BuiltInConnectors.All());
+        var connectors = new ConnectorRegistry(ConnectorCatalog.BuiltIn());
         var runner = new IngestionRunner(catalog, connectors, options, time, loggers.CreateLogger<IngestionRunner>());
         return new DataHubEngine(data, catalog, runner, time);
     }

@@ -1,0 +1,211 @@
+using System.Text;
+using DataHub.Core.Failures;
+using DataHub.Core.Standards;
+using Xunit;
+using static DataHub.Pipelines.Tests.PipelineFixture;
+
+namespace DataHub.Pipelines.Tests.Ingestion;
+
+public sealed class IngestionRunnerTests : IAsyncLifetime
+{
+    private PipelineFixture _fx = null!;
+
+    public async Task InitializeAsync() => _fx = await PipelineFixture.CreateAsync();
+
+    public async Task DisposeAsync() => await _fx.DisposeAsync();
+
+    /// <summary>A valid 18-digit ID number for a birth date and sequence.</summary>
+    internal static string Id(string birth, int seq, string area = "320113")
+    {
+        var first17 = area + birth + seq.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+        return first17 + IdNumber.CheckChar(first17);
+    }
+
+    [Fact]
+    public async Task Run_MixedExport_AccountsForEveryRowAndPublishesSortedVersion()
+    {
+        var good1 = Id("19800101", 1);
+        var good2 = Id("19900307", 2);
+        var badCheck = Id("19750505", 3)[..17] + (Id("19750505", 3)[17] == '1' ? "2" : "1");
+        var fullWidth = string.Concat(Id("19850606", 5).Select(c => char.IsAsciiDigit(c) ? (char)(c + 0xFEE0) : c));
+        var csv = Csv(
+            Row(1, good1, community: "320113002002"),
+            Row(2, good2),
+            Row(3, badCheck),
+            Row(4, fullWidth, phone: "+86 138-1234-8000"),
+            Row(5, Id("19700101", 7), community: "320113002999"),
+            Row(6, Id("19600101", 9), name: ""),
+            Row(7, good1, community: "320113002002", updated: "2026/11/20 9:30"),
+            Row(8, Id("19550101", 11), birth: "1955年13月1日"));
+
+        var report = await _fx.Runner.RunAsync(_fx.WriteSource(csv), default);
+
+        Assert.True(report.Succeeded, report.ToText());
+        Assert.Equal(8, report.RowsRead);
+        Assert.Equal(3, report.Accepted);
+        Assert.Equal(4, report.Quarantined);
+        Assert.Equal(1, report.Duplicates);
+        Assert.Equal(report.RowsRead, report.Accepted + report.Quarantined + report.Duplicates);
+        Assert.Equal(1, report.QuarantinedByReason["ID_CHECK_DIGIT"]);
+        Assert.Equal(1, report.QuarantinedByReason["DIVISION_UNKNOWN"]);
+        Assert.Equal(1, report.QuarantinedByReason["REQUIRED_MISSING"]);
+        Assert.Equal(1, report.QuarantinedByReason["DATE_FORMAT"]);
+        Assert.Equal(1, report.Version);
+
+        var rows = await _fx.ReadCurrentAsync();
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(rows.Select(r => (string)r["community_code"]!).Order(StringComparer.Ordinal), rows.Select(r => (string)r["community_code"]!));
+        var normalised = rows.Single(r => (string)r["id_number"]! == Id("19850606", 5));
+        Assert.Equal("13812348000", normalised["phone"]);
+        Assert.Equal("男", normalised["gender"]); // derived: sequence 005 is odd
+    }
+
+    [Fact]
+    public async Task Run_Duplicates_KeepTheNewestByUpdateTime()
+    {
+        var id = Id("19800101", 1);
+        var csv = Csv(
+            Row(1, id, name: "李四", updated: "2026-11-20 08:00:00"),
+            Row(2, id, name: "李斯", updated: "2026-10-01 08:00:00"),
+            Row(3, id.ToLowerInvariant(), name: "李思", updated: "20261001"));
+
+        var report = await _fx.Runner.RunAsync(_fx.WriteSource(csv), default);
+
+        Assert.Equal(2, report.Duplicates);
+        var row = Assert.Single(await _fx.ReadCurrentAsync());
+        Assert.Equal("李四", row["name"]);
+        var dups = Query($"SELECT source_line, kept_line FROM read_parquet('{Path.Combine(_fx.Runner.Lake.RunDirectory(report.RunId), "duplicates.parquet")}') ORDER BY source_line");
+        Assert.Equal([3L, 4L], dups.Select(d => (long)d["source_line"]!));
+        Assert.All(dups, d => Assert.Equal(2L, d["kept_line"]));
+    }
+
+    [Fact]
+    public async Task Run_QuarantineFile_HoldsLineReasonAndOriginalValues()
+    {
+        var csv = Csv(Row(1, Id("19800101", 1)), Row(2, "32011319800101001", name: "王五"));
+
+        var report = await _fx.Runner.RunAsync(_fx.WriteSource(csv), default);
+
+        var q = Assert.Single(Query($"SELECT * FROM read_parquet('{report.QuarantineFile}')"));
+        Assert.Equal(3L, q["source_line"]);
+        Assert.Equal("ID_LENGTH", q["reason_codes"]);
+        Assert.Contains("公民身份号码", (string)q["reasons"]!);
+        Assert.Contains("\"姓名\":\"王五\"", (string)q["original_values"]!);
+    }
+
+    [Fact]
+    public async Task Run_DerivesGenderBirthDateAndCommunityFromReference()
+    {
+        var report = await _fx.Runner.RunAsync(_fx.WriteSource(Csv(Row(1, Id("19800101", 2)))), default);
+
+        Assert.True(report.Succeeded, report.ToText());
+        var row = Assert.Single(await _fx.ReadCurrentAsync());
+        Assert.Equal("女", row["gender"]);
+        Assert.Equal(new DateOnly(1980, 1, 1), row["birth_date"] is DateOnly d ? d : DateOnly.FromDateTime((DateTime)row["birth_date"]!));
+        Assert.Equal("马群社区居委会", row["community_name"]);
+        Assert.Equal("320113002", row["street_code"]);
+        Assert.Matches("^[0-9a-f]{16}$", (string)row["record_id"]!);
+    }
+
+    [Fact]
+    public async Task Run_Gb18030Export_IsDetectedAndRead()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var report = await _fx.Runner.RunAsync(_fx.WriteSource(Csv(Row(1, Id("19800101", 1), name: "欧阳娜娜")), Encoding.GetEncoding("GB18030")), default);
+
+        Assert.True(report.Succeeded, report.ToText());
+        Assert.Equal("欧阳娜娜", Assert.Single(await _fx.ReadCurrentAsync())["name"]);
+    }
+
+    [Theory]
+    [InlineData("ragged", "CSV_RAGGED_ROW")]
+    [InlineData("empty", "CSV_EMPTY")]
+    [InlineData("header-only", "SOURCE_NO_ROWS")]
+    [InlineData("missing-column", "MAPPING_COLUMN_MISSING")]
+    [InlineData("binary", "CSV_ENCODING")]
+    public async Task Run_BadInput_FailsClearlyAndKeepsPreviousVersionServed(string kind, string code)
+    {
+        var first = await _fx.Runner.RunAsync(_fx.WriteSource(Csv(Row(1, Id("19800101", 1)))), default);
+        Assert.True(first.Succeeded, first.ToText());
+        var before = Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default));
+        _fx.Time.Advance(TimeSpan.FromMinutes(1));
+
+        var csv = kind switch
+        {
+            "ragged" => Csv(Row(1, Id("19800101", 1)), Row(2, Id("19800101", 3)) + ",多出来的一列"),
+            "empty" => "",
+            "header-only" => Header + "\r\n",
+            "missing-column" => Csv(Row(1, Id("19800101", 1))).Replace("社区代码,", "社区编码,", StringComparison.Ordinal),
+            _ => "\0\u0001\u0002binary\0",
+        };
+        var path = _fx.WriteSource(csv, kind == "binary" ? Encoding.Unicode : null);
+        var report = await _fx.Runner.RunAsync(path, default);
+
+        Assert.False(report.Succeeded);
+        Assert.Equal(code, report.ErrorCode);
+        Assert.False(string.IsNullOrWhiteSpace(report.Error));
+        Assert.False(string.IsNullOrWhiteSpace(report.ErrorFix));
+        Assert.DoesNotContain("   at ", report.ToText(), StringComparison.Ordinal);
+        Assert.Null(report.Version);
+        var after = Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default));
+        Assert.Equal(before.Version, after.Version);
+        Assert.True(File.Exists(Path.Combine(after.Directory, after.Files[0])));
+        Assert.Single(_fx.Runner.Lake.VersionsOnDisk("population"));
+        Assert.Empty(Directory.EnumerateDirectories(_fx.Runner.Lake.DatasetDirectory("population"), ".staging-*"));
+        var run = (await _fx.Catalog.Runs.RecentAsync("population", 1, default))[0];
+        Assert.Equal("failed", run.Status);
+        Assert.Equal(code, run.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Run_RaggedRow_NamesTheLine()
+    {
+        var csv = Csv(Row(1, Id("19800101", 1)), Row(2, Id("19800101", 3)), Row(3, Id("19800101", 5))[..40]);
+        var report = await _fx.Runner.RunAsync(_fx.WriteSource(csv), default);
+        Assert.Equal("CSV_RAGGED_ROW", report.ErrorCode);
+        Assert.Contains("4", report.ErrorWhere);
+    }
+
+    [Theory]
+    [InlineData("fields:", "fields:\n  no_such_field: { from: 姓名 }", "MAPPING_FIELD_UNKNOWN")]
+    [InlineData("  name:              { from: 姓名, transforms: [remove_spaces] }", "  name: { from: 姓名, transforms: [reverse] }", "MAPPING_TRANSFORM_UNKNOWN")]
+    [InlineData("  name:              { from: 姓名, transforms: [remove_spaces] }", "", "MAPPING_REQUIRED_UNMAPPED")]
+    [InlineData("dataset: population", "dataset: populace", "SOURCE_DATASET_UNKNOWN")]
+    [InlineData("dataset: population", "dataset: [population", "SOURCE_YAML")]
+    public async Task Load_BadDefinition_ThrowsConfigErrorWithFix(string find, string replace, string code)
+    {
+        var yaml = File.ReadAllText(RepoFile("sources/gongan-population.yaml"));
+        Assert.Contains(find, yaml);
+        var path = _fx.WriteSource(Csv(Row(1, Id("19800101", 1))), definition: yaml.Replace(find, replace, StringComparison.Ordinal));
+
+        var e = await Assert.ThrowsAsync<DataHubException>(() => _fx.Runner.RunAsync(path, default));
+
+        Assert.Equal(code, e.Code);
+        Assert.Equal(FailureKind.Config, e.Kind);
+        Assert.NotNull(e.Fix);
+        Assert.Contains("gongan-population.yaml", e.Where);
+        Assert.Empty(await _fx.Catalog.Datasets.CurrentVersionsAsync(default));
+    }
+
+    [Fact]
+    public async Task Run_Twice_PublishesNewVersionAndKeepsPreviousReadable()
+    {
+        var r1 = await _fx.Runner.RunAsync(_fx.WriteSource(Csv(Row(1, Id("19800101", 1)))), default);
+        var r2 = await _fx.Runner.RunAsync(_fx.WriteSource(Csv(Row(1, Id("19800101", 1)), Row(2, Id("19800101", 3)))), default);
+
+        Assert.Equal(1, r1.Version);
+        Assert.Equal(2, r2.Version);
+        Assert.Equal(2, (await _fx.ReadCurrentAsync()).Count);
+        var v1 = (await _fx.Catalog.Datasets.GetVersionAsync("population", 1, default))!;
+        Assert.Single(Query($"SELECT * FROM read_parquet('{Path.Combine(v1.Directory, v1.Files[0])}')"));
+    }
+
+    [Fact]
+    public async Task Run_CancelledToken_PublishesNothing()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _fx.Runner.RunAsync(_fx.WriteSource(Csv(Row(1, Id("19800101", 1)))), cts.Token));
+        Assert.Empty(await _fx.Catalog.Datasets.CurrentVersionsAsync(default));
+    }
+}
