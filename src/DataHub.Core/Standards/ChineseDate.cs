@@ -15,7 +15,8 @@ public static partial class ChineseDate
     // Excel's 1900 date system counts from 1899-12-30 once its phantom 1900-02-29 is accounted for.
     private static readonly DateOnly ExcelEpoch = new(1899, 12, 30);
 
-    [GeneratedRegex(@"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]+(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})(?:\.\d+)?秒?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")]
+    // 日 may be followed by the time without a space (2024年1月5日8时30分); 分 may end the time.
+    [GeneratedRegex(@"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:[ T]+|(?<=日))(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})(?:\.\d+)?秒?)?分?)?\s*(Z|[+-]\d{2}:?\d{2})?$")]
     private static partial Regex Separated();
 
     [GeneratedRegex(@"^(\d{4})(\d{2})(\d{2})(?:\s*(\d{2}):?(\d{2}):?(\d{2})?)?$")]
@@ -42,13 +43,16 @@ public static partial class ChineseDate
     {
         var v = TextNormalizer.TrimAll(TextNormalizer.ToHalfWidth(raw));
         if (v.Length == 0) return null;
-        if (DateTimeOffset.TryParseExact(v, ["yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var iso))
+        // ISO 8601 with an explicit offset only: "K" also matches no offset, and .NET then assumes the
+        // machine's zone; text without an offset is Beijing time and is left to the patterns below.
+        if (DateTimeOffset.TryParseExact(v, ["yyyy-MM-ddTHH:mm:sszzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ss'Z'", "yyyy-MM-ddTHH:mm:ss.FFFFFFF'Z'"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var iso))
             return iso;
         var m = Separated().Match(v);
         if (!m.Success) m = Compact().Match(v);
         if (m.Success) return Build(m);
-        // Excel serial day numbers (with an optional fraction of a day), within 1900..2200.
-        if (double.TryParse(v, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var serial) && serial is >= 1 and < 110_000)
+        // Excel serial day numbers (with an optional fraction of a day), 1908..2201: smaller numbers are
+        // far more likely a bare year or a typo than a date in the 1900s.
+        if (double.TryParse(v, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var serial) && serial is >= 3000 and < 110_000)
         {
             var day = ExcelEpoch.AddDays((int)Math.Floor(serial));
             var time = TimeSpan.FromDays(serial - Math.Floor(serial));

@@ -22,6 +22,9 @@ public static class Ethnicity
         var v = TextNormalizer.RemoveWhiteSpace(raw);
         if (Known.Contains(v)) return StandardResult.Ok(v);
         if (Known.Contains(v + "族")) return StandardResult.Ok(v + "族");
+        // Exports often carry the numeric code: the list above is in GB/T 3304 order (01 = 汉族).
+        if (v.Length is 1 or 2 && int.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var code) && code is >= 1 and <= 56)
+            return StandardResult.Ok(Names[code - 1]);
         return StandardResult.Fail("ETHNICITY_CODE", "民族名称不在 GB/T 3304 列表中（如“汉族”“回族”）");
     }
 }

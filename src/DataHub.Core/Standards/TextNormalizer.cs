@@ -35,5 +35,14 @@ public static class TextNormalizer
     }
 
     /// <summary>Trim that also removes the ideographic space, NBSP and zero-width characters Excel leaves behind.</summary>
-    public static string TrimAll(string value) => value.Trim().Trim('\u3000', '\u00A0', '\u200B', '\uFEFF');
+    public static string TrimAll(string value)
+    {
+        // One pass over both kinds: zero-width characters are not white space, so trimming them
+        // after Trim() would leave a space that sat between one and the text ("\uFEFF 2024-01-05").
+        static bool Invisible(char c) => char.IsWhiteSpace(c) || c is '\u200B' or '\uFEFF';
+        int start = 0, end = value.Length;
+        while (start < end && Invisible(value[start])) start++;
+        while (end > start && Invisible(value[end - 1])) end--;
+        return start == 0 && end == value.Length ? value : value[start..end];
+    }
 }

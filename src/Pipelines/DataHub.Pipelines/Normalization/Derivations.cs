@@ -7,7 +7,8 @@ namespace DataHub.Pipelines.Normalization;
 /// <summary>
 /// Values the platform fills in from others, each by a stated rule: 性别 and 出生日期 from the ID
 /// number (GB 11643) when the source leaves them empty; 所属社区 and 街道代码 from the community
-/// code (reference table); the record id from the natural key.
+/// code (reference table), likewise the codes and names of the street, district, city and province
+/// above it; the record id from the natural key.
 /// </summary>
 public static class Derivations
 {
@@ -16,11 +17,14 @@ public static class Derivations
     public const string CommunityName = "community_name";
     public const string StreetCode = "street_code";
 
+    private static readonly (string Level, int Length)[] Levels = [("province", 2), ("city", 4), ("district", 6), ("street", 9)];
+
     /// <summary>Whether a field left empty by the source can still be filled by a rule here.</summary>
     public static bool CanDerive(DatasetSchema schema, FieldSpec field) => field.Name switch
     {
         Gender or BirthDate => IdField(schema) is not null,
         CommunityName or StreetCode => schema.ScopeField is not null,
+        _ when field.Derived && Levels.Any(l => field.Name == l.Level + "_code" || field.Name == l.Level + "_name") => schema.ScopeField is not null,
         _ => field.Derived,
     };
 
@@ -39,7 +43,12 @@ public static class Derivations
         if (schema.ScopeField is { } scope && row.GetValueOrDefault(scope) is { } community)
         {
             if (schema.FindField(CommunityName) is not null) row[CommunityName] = divisions.Find(community)?.Name;
-            if (schema.FindField(StreetCode) is not null) row[StreetCode] = community[..9];
+            // A code's prefix is its parent: every level above the community follows from its code.
+            foreach (var (level, length) in Levels)
+            {
+                if (schema.FindField(level + "_code") is { Derived: true }) row[level + "_code"] = community[..length];
+                if (schema.FindField(level + "_name") is { Derived: true }) row[level + "_name"] = divisions.Find(community[..length])?.Name;
+            }
         }
         row[schema.KeyField] = hasher.Hash(schema.NaturalKey.Select(k => row[k] ?? ""));
     }
