@@ -1,0 +1,11 @@
+using DataHub.Connectors.Abstractions;
+using DataHub.Connectors.Csv;
+
+namespace DataHub.Connectors;
+
+/// <summary>The connectors that ship with DataHub.</summary>
+public static class ConnectorCatalog
+{
+    /// <summary>A fresh instance of every built-in connector, e.g. for <c>new ConnectorRegistry(ConnectorCatalog.BuiltIn())</c>.</summary>
+    public static IReadOnlyList<ISourceConnector> BuiltIn() => [CsvConnectorRegistration.Create()];
+}
