@@ -5,7 +5,7 @@ namespace DataHub.Host.Composition;
 /// <code>
 /// catalog.db            the catalog (SQLite)
 /// lake/                 versioned Parquet datasets, quarantine and run artefacts
-/// secrets/              keys that must never leave the machine (record-id key)
+/// secrets/              keys that must never leave the machine (record-id key, serving key)
 /// sources/              declared sources and, for the demo, the simulated department exports
 /// credentials.json      demo principals and their secrets (demo only)
 /// </code>
@@ -21,6 +21,8 @@ public sealed class DataDirectory(string root)
     public string LakeRoot => Path.Combine(Root, "lake");
 
     public string RecordIdKeyPath => Path.Combine(Root, "secrets", "record-id.key");
+
+    public string ServingSecretPath => Path.Combine(Root, "secrets", "serving.key");
 
     public string SourcesDirectory => Path.Combine(Root, "sources");
 

@@ -2,7 +2,6 @@ using DataHub.Catalog;
 using DataHub.Connectors;
 using DataHub.Connectors.Abstractions;
 using DataHub.Pipelines.Ingestion;
-using DataHub.Pipelines.Normalization;
 using Microsoft.Extensions.Logging;
 
 namespace DataHub.Host.Composition;
@@ -33,7 +32,7 @@ public sealed class DataHubEngine
         var options = new IngestionOptions
         {
             LakeRoot = data.LakeRoot,
-            RecordIdKey = RecordIdHasher.LoadOrCreateKey(data.RecordIdKeyPath),
+            RecordIdKey = SecretFiles.LoadOrCreate(data.RecordIdKeyPath),
         };
         var connectors = new ConnectorRegistry(ConnectorCatalog.BuiltIn());
         var runner = new IngestionRunner(catalog, connectors, options, time, loggers.CreateLogger<IngestionRunner>());

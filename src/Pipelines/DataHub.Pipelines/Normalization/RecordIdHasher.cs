@@ -17,15 +17,4 @@ public sealed class RecordIdHasher(byte[] key)
         HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(text), mac);
         return Convert.ToHexStringLower(mac[..8]);
     }
-
-    /// <summary>Reads the key file, creating a new random key on first use.</summary>
-    public static byte[] LoadOrCreateKey(string path)
-    {
-        if (File.Exists(path)) return Convert.FromHexString(File.ReadAllText(path).Trim());
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var key = RandomNumberGenerator.GetBytes(32);
-        File.WriteAllText(path, Convert.ToHexStringLower(key));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return key;
-    }
 }

@@ -1,0 +1,56 @@
+using System.Text;
+using DataHub.Host.Composition;
+using DataHub.Host.Demo;
+using DataHub.Host.Web;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DataHub.Host.Cli;
+
+/// <summary><c>datahub serve</c>: serves what a data folder already holds.</summary>
+internal static class ServeCommand
+{
+    public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var data = new DataDirectory(args.Option("data") ?? DataDirectory.DefaultRoot);
+        var web = new WebOptions { Urls = args.Option("urls") ?? new WebOptions().Urls };
+        args.RejectUnknown();
+
+        var engine = await DataHubEngine.OpenAsync(data, TimeProvider.System, NullLoggerFactory.Instance, cancellationToken);
+        await using var app = DataHubWebApp.Create(engine, web);
+        await app.StartAsync(cancellationToken);
+        await stdout.WriteLineAsync(Banner(BoundAddress(app), data, null));
+        await app.WaitForShutdownAsync(cancellationToken);
+        return CommandLine.Ok;
+    }
+
+    /// <summary>The address Kestrel actually bound (port 0 resolves to a real port).</summary>
+    public static string BoundAddress(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+
+    public static string Banner(string baseUrl, DataDirectory data, IReadOnlyList<DemoCredential>? credentials)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine();
+        sb.AppendLine("DataHub 已启动");
+        sb.AppendLine($"  OData 服务根地址：{baseUrl}/odata/");
+        sb.AppendLine($"  实有人口数据集：  {baseUrl}/odata/Population");
+        sb.AppendLine($"  元数据：          {baseUrl}/odata/$metadata");
+        sb.AppendLine($"  就绪检查：        {baseUrl}/health/ready");
+        sb.AppendLine($"  数据目录：        {data.Root}");
+        if (credentials is not null)
+        {
+            sb.AppendLine($"  凭据文件：        {data.CredentialsPath}");
+            sb.AppendLine();
+            sb.AppendLine("  用户名             角色               范围                       密码              API 密钥");
+            foreach (var c in credentials)
+                sb.AppendLine($"  {c.Name,-18} {c.Role,-18} {c.Scope} {c.ScopeName,-12} {c.Password}  {c.ApiKey}");
+        }
+        sb.AppendLine();
+        sb.AppendLine("  在 Excel 中打开：数据 > 获取数据 > 自其他源 > 从 OData 源，粘贴服务根地址，");
+        sb.AppendLine("  身份验证选“基本”，输入上面的用户名和密码（或任意用户名 + API 密钥作密码）。");
+        sb.AppendLine("  按 Ctrl+C 停止。");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,61 @@
+using System.IO.Compression;
+using DataHub.Host.Composition;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.ResponseCompression;
+
+namespace DataHub.Host.Web;
+
+/// <summary>Settings of the web host, with their defaults.</summary>
+public sealed record WebOptions
+{
+    /// <summary>Where Kestrel listens (default loopback only).</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>Rows per feed page before a nextLink (EXCEL-ODATA.md rule 14; default 5,000).</summary>
+    public int PageSize { get; init; } = 5000;
+
+    /// <summary>DuckDB memory limit for serving (default 1GB; the DuckDB default would take 80% of RAM).</summary>
+    public string DuckDbMemoryLimit { get; init; } = "1GB";
+
+    /// <summary>DuckDB threads for serving (default 2).</summary>
+    public int DuckDbThreads { get; init; } = 2;
+}
+
+/// <summary>The ASP.NET Core application: OData feeds, health, and (later) the catalog UI and dashboard.</summary>
+public static class DataHubWebApp
+{
+    public static WebApplication Create(DataHubEngine engine, WebOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = engine.Data.Root });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("DataHub", LogLevel.Information);
+        builder.Services.AddSingleton(engine);
+        builder.Services.AddSingleton(engine.Time);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new CredentialAuthenticator(engine.Catalog.Principals, engine.Time));
+        builder.Services.AddFeeds(engine, options);
+        builder.Services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/json", "application/xml"]);
+        });
+        builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            // Trusted only from the loopback proxies ASP.NET knows by default, so nextLinks carry the
+            // public scheme, host and path prefix behind a reverse proxy (EXCEL-ODATA.md rule 5).
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost | ForwardedHeaders.XForwardedPrefix;
+        });
+        // Power Query folds many filters into one URL; accept well over 8 KB of request line.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestLineSize = 64 * 1024);
+
+        var app = builder.Build();
+        app.UseForwardedHeaders();
+        app.UseResponseCompression();
+        app.MapHealth();
+        app.MapFeeds();
+        app.MapGet("/", () => Results.Redirect("/odata/"));
+        return app;
+    }
+}

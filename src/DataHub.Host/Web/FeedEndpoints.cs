@@ -1,0 +1,112 @@
+using System.Text.Json;
+using DataHub.Catalog.Audit;
+using DataHub.Core.Access;
+using DataHub.Host.Composition;
+using DataHub.Serving;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace DataHub.Host.Web;
+
+/// <summary>
+/// <c>/odata/…</c>: authenticates the caller, hands the request to the serving layer, streams its
+/// answer and writes the access log. The serving layer decides everything about the data.
+/// </summary>
+internal static partial class FeedEndpoints
+{
+    public const string Realm = "DataHub";
+
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static IServiceCollection AddFeeds(this IServiceCollection services, DataHubEngine engine, WebOptions options)
+    {
+        services.AddSingleton(new CatalogServedDatasets(engine.Catalog));
+        services.AddSingleton<IServedDatasets>(sp => sp.GetRequiredService<CatalogServedDatasets>());
+        services.AddHostedService<ServedDatasetsRefresher>();
+        services.AddDataHubServing(o =>
+        {
+            o.PageSize = options.PageSize;
+            o.MemoryLimit = options.DuckDbMemoryLimit;
+            o.Threads = options.DuckDbThreads;
+            o.Secret = Convert.ToHexStringLower(SecretFiles.LoadOrCreate(engine.Data.ServingSecretPath));
+        });
+        return services;
+    }
+
+    public static void MapFeeds(this WebApplication app)
+    {
+        app.MapGet("/odata", HandleAsync);
+        app.MapGet("/odata/{**path}", HandleAsync);
+    }
+
+    private static async Task HandleAsync(HttpContext http, CredentialAuthenticator auth, ODataFeedService feeds, DataHubEngine engine, ILoggerFactory loggers)
+    {
+        var ct = http.RequestAborted;
+        var principal = await auth.AuthenticateAsync(http.Request, ct);
+        var path = AuditPath(http.Request);
+        if (principal is null)
+        {
+            await AuditAsync(engine, "(未认证)", null, null, path, StatusCodes.Status401Unauthorized, 0, "UNAUTHORIZED", http);
+            await ChallengeAsync(http, ct);
+            return;
+        }
+
+        var root = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/odata/");
+        await using var result = await feeds.HandleAsync(new FeedRequest(principal, root, RequestUri(http.Request, root), http.Request.Headers["Prefer"].ToString()), ct);
+        http.Response.StatusCode = result.StatusCode;
+        foreach (var (name, value) in result.Headers) http.Response.Headers[name] = value;
+        try
+        {
+            await result.WriteBodyAsync(http.Response.Body, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Part of a 200 page may be out already: abort, so the client sees a failure, not a short page.
+            loggers.CreateLogger("DataHub.Feeds").LogError(e, "Writing a feed page failed");
+            http.Features.Get<IHttpResponseBodyFeature>()?.Writer.CancelPendingFlush();
+            http.Abort();
+        }
+        finally
+        {
+            var o = result.Outcome;
+            if (o.Failure is not null) loggers.CreateLogger("DataHub.Feeds").LogWarning("Feed request failed: {Code} {Failure}", o.ErrorCode, o.Failure);
+            await AuditAsync(engine, principal.Name, o.Dataset, o.Version, path, o.StatusCode, o.RowsReturned, o.ErrorCode, http);
+        }
+    }
+
+    private static async Task ChallengeAsync(HttpContext http, CancellationToken ct)
+    {
+        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        http.Response.Headers.WWWAuthenticate = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
+        http.Response.Headers["OData-Version"] = "4.0";
+        http.Response.ContentType = "application/json; charset=utf-8";
+        var body = new
+        {
+            error = new
+            {
+                code = "UNAUTHORIZED",
+                message = "需要登录：请在 Excel 中选择“基本”身份验证，输入用户名和密码（或任意用户名 + API 密钥作为密码）。",
+            },
+        };
+        await http.Response.WriteAsync(JsonSerializer.Serialize(body, Json), ct);
+    }
+
+    /// <summary>The request as the serving layer sees it: the API key removed, so it never reaches a nextLink.</summary>
+    private static Uri RequestUri(HttpRequest request, Uri root)
+    {
+        var query = QueryWithoutApiKey(request);
+        var path = request.Path.Value is "/odata" ? "/odata/" : request.Path.Value;
+        return new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, path, query));
+    }
+
+    private static QueryString QueryWithoutApiKey(HttpRequest request) =>
+        request.Query.ContainsKey(CredentialAuthenticator.ApiKeyParameter)
+            ? QueryString.Create(request.Query.Where(q => q.Key != CredentialAuthenticator.ApiKeyParameter))
+            : request.QueryString;
+
+    private static string AuditPath(HttpRequest request) => request.Path + QueryWithoutApiKey(request).ToUriComponent();
+
+    private static Task AuditAsync(DataHubEngine engine, string principal, string? dataset, long? version, string path, int status, long rows, string? error, HttpContext http) =>
+        engine.Catalog.Access.AppendAsync(new AccessRecord(engine.Time.GetUtcNow(), principal, dataset, version, http.Request.Method, path, status, rows, error,
+            http.Request.Headers.UserAgent.ToString()), CancellationToken.None);
+}
