@@ -40,7 +40,7 @@ public sealed class DemoServer : IAsyncLifetime
         _app = DataHubWebApp.Create(Engine, new WebOptions { Urls = "http://127.0.0.1:0", PageSize = PageSize });
         await _app.StartAsync();
         await _app.Services.GetRequiredService<CatalogServedDatasets>().RefreshAsync(default);
-        BaseUri = new Uri(Cli.ServeCommand.BoundAddress(_app) + "/");
+        BaseUri = new Uri(DataHub.Host.Cli.ServeCommand.BoundAddress(_app) + "/");
     }
 
     public DemoCredential Credential(string name) => Credentials.Single(c => c.Name == name);

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using DataHub.TestKit;
+using Xunit;
+
+namespace DataHub.Host.Tests.Cli;
+
+/// <summary>
+/// The README's run command as a user runs it: the real <c>datahub</c> executable in its own
+/// process, then the feed queried with the credentials it printed.
+/// </summary>
+public sealed class DemoProcessTests
+{
+    [Fact]
+    public async Task Demo_StartsServesAndPrintsCredentialsThatWork()
+    {
+        using var dir = new TempDirectory("demo-process");
+        var exe = Path.Combine(AppContext.BaseDirectory, "datahub.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { exe, "demo", "--data", dir.Path, "--urls", "http://127.0.0.1:0", "--rows", "1500" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        using var process = Process.Start(start)!;
+        try
+        {
+            var output = new StringBuilder();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            string? root = null;
+            while (!output.ToString().Contains("Ctrl+C", StringComparison.Ordinal))
+            {
+                var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
+                    ?? throw new InvalidOperationException($"demo exited early:\n{output}\n{await process.StandardError.ReadToEndAsync()}");
+                output.AppendLine(line);
+                if (line.Contains("OData 服务根地址：", StringComparison.Ordinal)) root = line.Split('：')[1].Trim();
+            }
+            Assert.NotNull(root);
+            Assert.Contains("成功", output.ToString(), StringComparison.Ordinal);
+
+            // The printed table: name, role, scope, scope name, password, API key.
+            var printed = output.ToString().Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .First(cols => cols.Length == 6 && cols[0] == "maqun-community");
+            using var http = new HttpClient();
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{printed[0]}:{printed[4]}")));
+            using var ready = await http.GetAsync(new Uri(new Uri(root), "/health/ready"));
+            Assert.True(ready.IsSuccessStatusCode);
+            using var doc = JsonDocument.Parse(await http.GetStringAsync(new Uri(root + "Population?$count=true")));
+            Assert.True(doc.RootElement.GetProperty("@odata.count").GetInt64() > 0);
+            Assert.All(doc.RootElement.GetProperty("value").EnumerateArray(), r => Assert.Equal("320113002001", r.GetProperty("社区代码").GetString()));
+
+            var written = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir.Path, "credentials.json"))).RootElement;
+            Assert.Equal(5, written.GetArrayLength());
+            Assert.Contains(written.EnumerateArray(), c => c.GetProperty("password").GetString() == printed[4] && c.GetProperty("apiKey").GetString() == printed[5]);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Xunit;
+
+namespace DataHub.Host.Tests.Web;
+
+/// <summary>The sign-in ways Excel offers, the 401 challenge, and the access log.</summary>
+[Collection(DemoServerCollection.Name)]
+public sealed class AuthenticationTests(DemoServer server)
+{
+    private static HttpClient Http(string? user = null, string? secret = null)
+    {
+        var http = new HttpClient();
+        if (user is not null)
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}")));
+        return http;
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("maqun-community", "wrong-password")]
+    [InlineData("nobody", "whatever")]
+    [InlineData("maqun-community", "dh_not-a-real-key")]
+    public async Task Feed_WithoutValidCredentials_Answers401WithBasicChallenge(string? user, string? secret)
+    {
+        using var http = Http(user, secret);
+        using var response = await http.GetAsync(server.Feed());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Basic" && h.Parameter!.Contains("realm=\"DataHub\"", StringComparison.Ordinal));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("UNAUTHORIZED", body.RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Feed_AnyUserNameWithApiKeyAsPassword_IsThePrincipalOfTheKey()
+    {
+        using var http = Http("excel", server.Credential("qingma-community").ApiKey);
+        var json = await http.GetStringAsync(server.Feed("?$select=社区代码"));
+
+        using var doc = JsonDocument.Parse(json);
+        var rows = doc.RootElement.GetProperty("value").EnumerateArray().ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Equal("320113002002", r.GetProperty("社区代码").GetString()));
+    }
+
+    [Fact]
+    public async Task Feed_ApiKeyInQuery_WorksAndIsNeitherEchoedNorLogged()
+    {
+        var key = server.Credential("maqun-street").ApiKey;
+        using var http = Http();
+        var json = await http.GetStringAsync(server.Feed($"?$top=3000&api_key={Uri.EscapeDataString(key)}"));
+
+        using var doc = JsonDocument.Parse(json);
+        Assert.True(doc.RootElement.TryGetProperty("@odata.nextLink", out var next), "the street has more rows than one page");
+        Assert.DoesNotContain("api_key", next.GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(key, json, StringComparison.Ordinal);
+        var log = await server.Engine.Catalog.Access.RecentAsync(1000, default);
+        Assert.Contains(log, a => a.Principal == "maqun-street" && a.Dataset == "population" && a.Status == 200 && a.RowsReturned == DemoServer.PageSize);
+        Assert.DoesNotContain(log, a => a.Path.Contains(key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Feed_EveryAccessIsAudited_IncludingRefusals()
+    {
+        using (var http = Http("analyst", server.Credential("analyst").Password))
+        {
+            await http.GetStringAsync(server.Feed("?$top=5&$select=社区代码"));
+        }
+        using (var anonymous = Http())
+        {
+            await anonymous.GetAsync(server.Feed("?$top=1"));
+        }
+
+        var log = await server.Engine.Catalog.Access.RecentAsync(1000, default);
+        Assert.Contains(log, a => a.Principal == "analyst" && a.Path.Contains("$top=5", StringComparison.Ordinal) && a.RowsReturned == 5 && a.Version == 1);
+        Assert.Contains(log, a => a.Status == 401 && a.Path.Contains("$top=1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HealthReady_AfterPublish_Answers200WithTheDataset()
+    {
+        using var http = Http();
+        var json = await http.GetStringAsync(new Uri(server.BaseUri, "health/ready"));
+        Assert.Contains("\"population\"", json, StringComparison.Ordinal);
+    }
+}
