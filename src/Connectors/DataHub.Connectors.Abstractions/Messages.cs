@@ -2,13 +2,16 @@ namespace DataHub.Connectors.Abstractions;
 
 /// <summary>Capabilities are declared, not probed (Hangfire's JobStorageFeatures).</summary>
 /// <param name="Type">The connector type named in source files, e.g. <c>csv</c>.</param>
-/// <param name="Options">Option name to its zh-CN description and default.</param>
+/// <param name="Options">The options a source definition may set under <c>connector:</c>.</param>
 public sealed record ConnectorSpec(
     string Type,
     string DisplayName,
-    IReadOnlyDictionary<string, string> Options,
+    IReadOnlyList<ConnectorOption> Options,
     bool SupportsIncremental,
     bool HasCursor);
+
+/// <summary>One connector option: its name, zh-CN description, default (null: none) and whether a source must set it.</summary>
+public sealed record ConnectorOption(string Name, string Description, string? Default, bool Required);
 
 /// <summary>A configured source: connector options plus the folder relative paths resolve against.</summary>
 public sealed record SourceConfig(string SourceId, IReadOnlyDictionary<string, string> Options, string BaseDirectory)

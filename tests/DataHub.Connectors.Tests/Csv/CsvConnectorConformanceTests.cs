@@ -8,7 +8,6 @@ public sealed class CsvConnectorConformanceTests : ConnectorConformance
 {
     protected override int ExpectedRecordCount => 5;
 
-    protected override IReadOnlyList<string> RequiredOptions => ["path"];
 
     protected override ISourceConnector CreateConnector() => CsvConnectorRegistration.Create();
 

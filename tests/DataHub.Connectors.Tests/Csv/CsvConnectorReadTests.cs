@@ -111,7 +111,7 @@ public sealed class CsvConnectorReadTests : CsvTestBase
         var registry = new ConnectorRegistry(ConnectorCatalog.BuiltIn());
 
         Assert.Equal("csv", registry.Get("CSV").Spec.Type);
-        Assert.Equal(["batch_size", "delimiter", "encoding", "path"], registry.Get("csv").Spec.Options.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["batch_size", "delimiter", "encoding", "path"], registry.Get("csv").Spec.Options.Select(o => o.Name).Order(StringComparer.Ordinal));
     }
 
     private static string Rows(int count)

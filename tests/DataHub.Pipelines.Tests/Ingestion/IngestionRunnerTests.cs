@@ -122,6 +122,7 @@ public sealed class IngestionRunnerTests : IAsyncLifetime
     [InlineData("empty", "CSV_EMPTY")]
     [InlineData("header-only", "SOURCE_NO_ROWS")]
     [InlineData("missing-column", "MAPPING_COLUMN_MISSING")]
+    [InlineData("option-typo", "SOURCE_CONNECTOR_OPTION_UNKNOWN")]
     [InlineData("binary", "CSV_ENCODING")]
     public async Task Run_BadInput_FailsClearlyAndKeepsPreviousVersionServed(string kind, string code)
     {
@@ -135,10 +136,14 @@ public sealed class IngestionRunnerTests : IAsyncLifetime
             "ragged" => Csv(Row(1, Id("19800101", 1)), Row(2, Id("19800101", 3)) + ",多出来的一列"),
             "empty" => "",
             "header-only" => Header + "\r\n",
+            "option-typo" => "",
             "missing-column" => Csv(Row(1, Id("19800101", 1))).Replace("社区代码,", "社区编码,", StringComparison.Ordinal),
             _ => "\0\u0001\u0002binary\0",
         };
-        var path = _fx.WriteSource(csv, kind == "binary" ? Encoding.Unicode : null);
+        var definition = kind == "option-typo"
+            ? File.ReadAllText(RepoFile("sources/gongan-population.yaml")).Replace("  encoding: auto", "  encodng: auto", StringComparison.Ordinal)
+            : null;
+        var path = _fx.WriteSource(kind == "option-typo" ? Csv(Row(1, Id("19800101", 1))) : csv, kind == "binary" ? Encoding.Unicode : null, definition);
         var report = await _fx.Runner.RunAsync(path, default);
 
         Assert.False(report.Succeeded);

@@ -24,8 +24,8 @@ public abstract class ConnectorConformance : IDisposable
     /// <summary>How many records the source of <see cref="CreateValidConfig"/> holds.</summary>
     protected abstract int ExpectedRecordCount { get; }
 
-    /// <summary>Options a source must set; leaving out any one of them is a config failure.</summary>
-    protected abstract IReadOnlyList<string> RequiredOptions { get; }
+    /// <summary>Options a source must set, as the spec declares them; leaving out any one is a config failure.</summary>
+    private IReadOnlyList<string> RequiredOptions => CreateConnector().Spec.Options.Where(o => o.Required).Select(o => o.Name).ToList();
 
     [Fact]
     public void Spec_Always_HasTypeDisplayNameAndDescribedOptions()
@@ -36,8 +36,9 @@ public abstract class ConnectorConformance : IDisposable
         Assert.Equal(spec.Type.Trim().ToLowerInvariant(), spec.Type);
         Assert.False(string.IsNullOrWhiteSpace(spec.DisplayName));
         Assert.NotEmpty(spec.Options);
-        Assert.All(spec.Options, o => Assert.False(string.IsNullOrWhiteSpace(o.Value), $"option {o.Key} has no description"));
-        Assert.All(RequiredOptions, name => Assert.Contains(name, spec.Options.Keys));
+        Assert.All(spec.Options, o => Assert.False(string.IsNullOrWhiteSpace(o.Description), $"option {o.Name} has no description"));
+        Assert.Equal(spec.Options.Count, spec.Options.Select(o => o.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(spec.Options.Where(o => o.Required), o => Assert.Null(o.Default));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ internal sealed class CsvConnector : ISourceConnector
 {
     public const string TypeName = "csv";
 
-    public ConnectorSpec Spec { get; } = new(TypeName, "CSV 文件", CsvOptions.Descriptions, SupportsIncremental: false, HasCursor: false);
+    public ConnectorSpec Spec { get; } = new(TypeName, "CSV 文件", CsvOptions.Declared, SupportsIncremental: false, HasCursor: false);
 
     public Task<CheckResult> CheckAsync(SourceConfig config, CancellationToken cancellationToken)
     {

@@ -18,13 +18,13 @@ internal sealed record CsvOptions(string SourceId, string FilePath, CsvEncodingC
     public const int MaxBatchSize = 1_000_000;
 
     /// <summary>Option name to its zh-CN description including the default, as <see cref="ConnectorSpec.Options"/> lists them.</summary>
-    public static IReadOnlyDictionary<string, string> Descriptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        [PathOption] = "必填。CSV 文件的路径；相对路径以数据源的基准目录为起点",
-        [EncodingOption] = "文件编码：auto（自动识别 UTF-8、GBK/GB18030）、utf-8、gb18030、gbk。文件带 BOM 时以 BOM 为准。默认 auto",
-        [DelimiterOption] = "字段分隔符，一个字符；制表符写作 \\t 或 tab。默认 ,（英文逗号）",
-        [BatchSizeOption] = $"每批交给处理流程的记录数，1 到 {MaxBatchSize}。默认 {DefaultBatchSize}",
-    };
+    public static IReadOnlyList<ConnectorOption> Declared { get; } =
+    [
+        new(PathOption, "CSV 文件的路径；相对路径以数据源定义文件所在目录为起点", null, Required: true),
+        new(EncodingOption, "文件编码：auto（自动识别 UTF-8、GBK/GB18030）、utf-8、gb18030、gbk。文件带 BOM 时以 BOM 为准", "auto", Required: false),
+        new(DelimiterOption, "字段分隔符，一个字符；制表符写作 \\t 或 tab", ",", Required: false),
+        new(BatchSizeOption, $"每批交给处理流程的记录数，1 到 {MaxBatchSize}", DefaultBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture), Required: false),
+    ];
 
     /// <summary>Reads and validates the options; throws <see cref="ConnectorException"/> (Config) naming the bad option.</summary>
     public static CsvOptions From(SourceConfig config)

@@ -105,6 +105,7 @@ public sealed class IngestionRunner
         SourceDefinition source, DatasetSchema schema, string runId, string staging, RunTally tally, CancellationToken cancellationToken)
     {
         var connector = _connectors.Get(source.ConnectorType);
+        CheckOptions(source, connector.Spec);
         var config = new SourceConfig(source.Id, source.ConnectorOptions, source.BaseDirectory);
         var stream = await connector.DiscoverAsync(config, cancellationToken);
         var normalizer = RecordNormalizer.Bind(source, schema, stream.Columns, _catalog.Divisions, _hasher);
@@ -137,6 +138,14 @@ public sealed class IngestionRunner
             throw new DataHubException(FailureKind.System, "RUN_ACCOUNTING", "行数核对不平（读取 ≠ 接收 + 隔离 + 重复），本次不发布", fix: "这是平台缺陷，请报告运维");
         var version = Math.Max(await _catalog.Datasets.MaxVersionAsync(schema.Name, cancellationToken), _lake.VersionsOnDisk(schema.Name).DefaultIfEmpty().Max()) + 1;
         return (version, files, state);
+    }
+
+    /// <summary>An option the connector does not know is almost always a typo that would silently fall back to a default.</summary>
+    private static void CheckOptions(SourceDefinition source, ConnectorSpec spec)
+    {
+        foreach (var name in source.ConnectorOptions.Keys.Where(k => spec.Options.All(o => o.Name != k)))
+            throw new DataHubException(FailureKind.Config, "SOURCE_CONNECTOR_OPTION_UNKNOWN", $"连接器“{spec.Type}”没有选项“{name}”",
+                $"{source.FilePath} 的 connector.{name}", $"可用选项：{string.Join("、", spec.Options.Select(o => $"{o.Name}（{o.Description}）"))}");
     }
 
     private static Dictionary<string, string?> Original(IReadOnlyList<SourceColumn> columns, SourceRecord record)
