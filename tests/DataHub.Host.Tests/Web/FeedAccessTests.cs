@@ -93,6 +93,37 @@ public sealed partial class FeedAccessTests(DemoServer server)
     }
 
     [Fact]
+    public async Task Feed_LargePages_AreGzipCompressedForPowerQuery()
+    {
+        var c = server.Credential("steward");
+        var client = new StrictODataClient(new HttpClient(), new StrictODataClientOptions { UserName = c.Name, Password = c.Password, RequireCompressionAboveBytes = 20_000 });
+        var model = await client.GetMetadataAsync(server.ServiceRoot);
+
+        var feed = await client.ReadFeedAsync(server.Feed("?$top=1000"), model);
+
+        Assert.Equal(1000, feed.Rows.Count);
+        Assert.Contains("gzip", feed.ContentEncodings);
+    }
+
+    [Fact]
+    public async Task Feed_BehindAProxy_NextLinksCarryTheForwardedSchemeHostAndPrefix()
+    {
+        var c = server.Credential("steward");
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, server.Feed("?$select=姓名"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{c.Name}:{c.Password}")));
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-Host", "data.qixia.gov.cn");
+        request.Headers.Add("X-Forwarded-Prefix", "/datahub");
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+
+        using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("https://data.qixia.gov.cn/datahub/odata/$metadata#Population(姓名)", Uri.UnescapeDataString(doc.RootElement.GetProperty("@odata.context").GetString()!));
+        Assert.StartsWith("https://data.qixia.gov.cn/datahub/odata/Population?", doc.RootElement.GetProperty("@odata.nextLink").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metadata_CarriesChinesePropertyNamesAndDescriptions()
     {
         var model = await server.Client("steward").GetMetadataAsync(server.ServiceRoot);
