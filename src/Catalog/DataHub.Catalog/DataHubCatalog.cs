@@ -33,9 +33,15 @@ public sealed class DataHubCatalog
     public AccessLog Access { get; }
 
     /// <summary>Opens (creating and migrating if needed) the embedded SQLite catalog and loads the division reference.</summary>
-    public static async Task<DataHubCatalog> OpenSqliteAsync(string path, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<DataHubCatalog> OpenSqliteAsync(string path, TimeProvider time, CancellationToken cancellationToken) =>
+        await OpenAsync(await CatalogDatabase.OpenSqliteAsync(path, cancellationToken), time, cancellationToken);
+
+    /// <summary>Opens (creating and migrating if needed) a PostgreSQL catalog and loads the division reference.</summary>
+    public static async Task<DataHubCatalog> OpenPostgresAsync(string connectionString, TimeProvider time, CancellationToken cancellationToken) =>
+        await OpenAsync(await CatalogDatabase.OpenPostgresAsync(connectionString, cancellationToken), time, cancellationToken);
+
+    private static async Task<DataHubCatalog> OpenAsync(CatalogDatabase db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var db = await CatalogDatabase.OpenSqliteAsync(path, cancellationToken);
         var divisions = await DivisionReference.LoadAsync(db, cancellationToken);
         return new DataHubCatalog(db, divisions, time);
     }

@@ -54,7 +54,9 @@ public static class CommandLine
               datahub serve [--data DIR] [--urls http://127.0.0.1:5080]
                   只启动服务（使用 DIR 中已有的目录和数据湖）。
 
-            DIR 默认为当前目录下的 datahub-data。
+            DIR 默认为当前目录下的 datahub-data。目录库默认是 DIR 中的 SQLite 文件；
+            较大的部署用 --catalog-postgres "Host=…;Database=…;Username=…;Password=…"
+            （或环境变量 DATAHUB_CATALOG_POSTGRES）改用 PostgreSQL，数据湖仍在 DIR 中。
             """);
         return Ok;
     }

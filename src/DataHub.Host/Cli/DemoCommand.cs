@@ -14,12 +14,13 @@ internal static class DemoCommand
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var data = new DataDirectory(args.Option("data") ?? DataDirectory.DefaultRoot);
+        var catalogPostgres = args.Option("catalog-postgres");
         var web = new WebOptions { Urls = args.Option("urls") ?? new WebOptions().Urls };
         var rows = args.IntOption("rows", 20_000, 1, 5_000_000);
         var seed = args.IntOption("seed", 20261128, 0, int.MaxValue);
         args.RejectUnknown();
 
-        var engine = await DataHubEngine.OpenAsync(data, TimeProvider.System, NullLoggerFactory.Instance, cancellationToken);
+        var engine = await DataHubEngine.OpenAsync(data, TimeProvider.System, NullLoggerFactory.Instance, cancellationToken, catalogPostgres);
         await stdout.WriteLineAsync($"生成模拟的公安实有人口导出（{rows} 行，含典型数据问题）……");
         var (sourceFile, _) = await DemoSetup.PrepareAsync(engine, rows, seed, cancellationToken);
         var credentials = await DemoPrincipals.EnsureAsync(engine.Catalog, data.CredentialsPath, cancellationToken);

@@ -14,10 +14,11 @@ internal static class ServeCommand
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var data = new DataDirectory(args.Option("data") ?? DataDirectory.DefaultRoot);
+        var catalogPostgres = args.Option("catalog-postgres");
         var web = new WebOptions { Urls = args.Option("urls") ?? new WebOptions().Urls };
         args.RejectUnknown();
 
-        var engine = await DataHubEngine.OpenAsync(data, TimeProvider.System, NullLoggerFactory.Instance, cancellationToken);
+        var engine = await DataHubEngine.OpenAsync(data, TimeProvider.System, NullLoggerFactory.Instance, cancellationToken, catalogPostgres);
         await using var app = DataHubWebApp.Create(engine, web);
         await app.StartAsync(cancellationToken);
         await stdout.WriteLineAsync(Banner(BoundAddress(app), data, null));

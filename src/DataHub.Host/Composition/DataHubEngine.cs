@@ -25,10 +25,21 @@ public sealed class DataHubEngine
 
     public TimeProvider Time { get; }
 
-    public static async Task<DataHubEngine> OpenAsync(DataDirectory data, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>Environment variable naming a PostgreSQL catalog (an Npgsql connection string).</summary>
+    public const string CatalogPostgresVariable = "DATAHUB_CATALOG_POSTGRES";
+
+    /// <summary>
+    /// Opens an instance on a data folder. The catalog is the folder's SQLite file unless
+    /// <paramref name="catalogPostgres"/> (or the <see cref="CatalogPostgresVariable"/> environment
+    /// variable) names a PostgreSQL database; the lake and the secrets stay in the folder either way.
+    /// </summary>
+    public static async Task<DataHubEngine> OpenAsync(DataDirectory data, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken, string? catalogPostgres = null)
     {
         data.EnsureExists();
-        var catalog = await DataHubCatalog.OpenSqliteAsync(data.CatalogPath, time, cancellationToken);
+        catalogPostgres ??= Environment.GetEnvironmentVariable(CatalogPostgresVariable) is { Length: > 0 } fromEnv ? fromEnv : null;
+        var catalog = catalogPostgres is null
+            ? await DataHubCatalog.OpenSqliteAsync(data.CatalogPath, time, cancellationToken)
+            : await DataHubCatalog.OpenPostgresAsync(catalogPostgres, time, cancellationToken);
         var options = new IngestionOptions
         {
             LakeRoot = data.LakeRoot,

@@ -5,9 +5,11 @@ using Xunit;
 
 namespace DataHub.Catalog.Tests.Datasets;
 
-public sealed class DatasetCatalogTests : IAsyncLifetime
+public abstract class DatasetCatalogTests : IAsyncLifetime
 {
-    private readonly CatalogFixture _fx = new();
+    private readonly CatalogFixture _fx;
+
+    protected DatasetCatalogTests(CatalogFixture fx) => _fx = fx;
     private DataHubCatalog _catalog = null!;
     private static readonly DatasetSchema Population = SchemaLoader.Get("population");
     private static readonly DatasetMetadata Meta = new("320113-GA", "南京市公安局栖霞分局", "320113-GA-RK-0001", ShareTypes.Conditional, "按社区授权", "每日");
@@ -116,3 +118,7 @@ public sealed class DatasetCatalogTests : IAsyncLifetime
         new(runId, "population", version, $"/lake/population/v{version}", ["part-0.parquet"], 100, "1.0.0",
             new RunCounts(105, 100, 3, 2), "{}", "gongan-population", state);
 }
+
+public sealed class SqliteDatasetCatalogTests() : DatasetCatalogTests(new SqliteCatalogFixture());
+
+public sealed class PostgresDatasetCatalogTests() : DatasetCatalogTests(new PostgresCatalogFixture());

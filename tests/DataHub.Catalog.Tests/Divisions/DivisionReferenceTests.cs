@@ -3,9 +3,11 @@ using Xunit;
 
 namespace DataHub.Catalog.Tests.Divisions;
 
-public sealed class DivisionReferenceTests : IAsyncLifetime
+public abstract class DivisionReferenceTests : IAsyncLifetime
 {
-    private readonly CatalogFixture _fx = new();
+    private readonly CatalogFixture _fx;
+
+    protected DivisionReferenceTests(CatalogFixture fx) => _fx = fx;
     private DataHubCatalog _catalog = null!;
 
     public async Task InitializeAsync() => _catalog = await _fx.OpenAsync();
@@ -41,3 +43,7 @@ public sealed class DivisionReferenceTests : IAsyncLifetime
         Assert.True(again.Divisions.Count > 4000);
     }
 }
+
+public sealed class SqliteDivisionReferenceTests() : DivisionReferenceTests(new SqliteCatalogFixture());
+
+public sealed class PostgresDivisionReferenceTests() : DivisionReferenceTests(new PostgresCatalogFixture());

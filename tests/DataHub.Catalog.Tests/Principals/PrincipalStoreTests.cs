@@ -4,9 +4,11 @@ using Xunit;
 
 namespace DataHub.Catalog.Tests.Principals;
 
-public sealed class PrincipalStoreTests : IAsyncLifetime
+public abstract class PrincipalStoreTests : IAsyncLifetime
 {
-    private readonly CatalogFixture _fx = new();
+    private readonly CatalogFixture _fx;
+
+    protected PrincipalStoreTests(CatalogFixture fx) => _fx = fx;
     private DataHubCatalog _catalog = null!;
 
     public async Task InitializeAsync() => _catalog = await _fx.OpenAsync();
@@ -37,3 +39,7 @@ public sealed class PrincipalStoreTests : IAsyncLifetime
         Assert.Equal(16, SecretHasher.NewPassword().Length);
     }
 }
+
+public sealed class SqlitePrincipalStoreTests() : PrincipalStoreTests(new SqliteCatalogFixture());
+
+public sealed class PostgresPrincipalStoreTests() : PrincipalStoreTests(new PostgresCatalogFixture());

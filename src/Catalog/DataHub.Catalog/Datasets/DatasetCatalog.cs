@@ -81,6 +81,21 @@ public sealed class DatasetCatalog(CatalogDatabase db, TimeProvider time)
             [("d", dataset)], MapVersion, cancellationToken);
     }
 
+    /// <summary>Every version not yet retired, of every dataset, newest first.</summary>
+    public async Task<IReadOnlyList<DatasetVersion>> LiveVersionsAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = await db.OpenAsync(cancellationToken);
+        return await QueryAsync(conn, null, VersionSelect + " WHERE v.retired_at IS NULL ORDER BY v.dataset, v.version DESC", [], MapVersion, cancellationToken);
+    }
+
+    /// <summary>The schema file text a dataset was registered with at a schema version.</summary>
+    public async Task<string?> GetSchemaJsonAsync(string dataset, string schemaVersion, CancellationToken cancellationToken)
+    {
+        await using var conn = await db.OpenAsync(cancellationToken);
+        return (string?)await ScalarAsync(conn, null, "SELECT schema_json FROM dataset_schemas WHERE dataset = @d AND schema_version = @v",
+            [("d", dataset), ("v", schemaVersion)], cancellationToken);
+    }
+
     /// <summary>The highest version number ever recorded for a dataset (0 if none).</summary>
     public async Task<long> MaxVersionAsync(string dataset, CancellationToken cancellationToken)
     {

@@ -44,7 +44,7 @@ public sealed class DivisionReference : IDivisionDirectory
     private static async Task ImportShippedAsync(DbConnection conn, CancellationToken cancellationToken)
     {
         await using var tx = await conn.BeginTransactionAsync(cancellationToken);
-        // file, code column, name column, parent column (the level above), level
+        // file, the column holding the parent code (the level above; -1: none), level
         var files = new (string File, int Parent, DivisionLevel Level)[]
         {
             ("provinces.csv", -1, DivisionLevel.Province),
@@ -53,18 +53,14 @@ public sealed class DivisionReference : IDivisionDirectory
             ("streets.csv", 2, DivisionLevel.Street),
             ("villages.csv", 2, DivisionLevel.Community),
         };
-        foreach (var (file, parentColumn, level) in files)
+        var rows = files.SelectMany(f => ReadShipped(f.File).Select(cols => (Code: cols[0], Name: cols[1], Level: (int)f.Level, Parent: f.Parent < 0 ? null : cols[f.Parent])));
+        // Multi-row inserts: one round trip per 500 divisions matters on a PostgreSQL catalog.
+        foreach (var chunk in rows.Chunk(500))
         {
-            foreach (var cols in ReadShipped(file))
-            {
-                var code = cols[0];
-                var name = cols[1];
-                // 市辖区 and similar placeholder cities keep their code; the parent is the level above by prefix.
-                string? parent = parentColumn < 0 ? null : cols[parentColumn];
-                await CatalogDatabase.ExecAsync(conn, tx,
-                    "INSERT INTO divisions (code, name, level, parent_code, reference_version) VALUES (@c, @n, @l, @p, @v)",
-                    [("c", code), ("n", name), ("l", (int)level), ("p", parent), ("v", ShippedVersion)], cancellationToken);
-            }
+            var values = string.Join(", ", chunk.Select((_, i) => $"(@c{i}, @n{i}, @l{i}, @p{i}, @v)"));
+            var args = chunk.SelectMany((d, i) => new (string, object?)[] { ($"c{i}", d.Code), ($"n{i}", d.Name), ($"l{i}", d.Level), ($"p{i}", d.Parent) })
+                .Append(("v", ShippedVersion));
+            await CatalogDatabase.ExecAsync(conn, tx, $"INSERT INTO divisions (code, name, level, parent_code, reference_version) VALUES {values}", args, cancellationToken);
         }
         await tx.CommitAsync(cancellationToken);
     }

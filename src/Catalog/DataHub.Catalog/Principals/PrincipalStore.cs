@@ -67,5 +67,5 @@ public sealed class PrincipalStore(CatalogDatabase db, TimeProvider time)
 
     private static StoredPrincipal Map(DbDataReader r) => new(
         new Principal(r.GetString(0), r.GetString(1), ParseRole(r.GetString(2)), r.GetString(3)),
-        NullableString(r, 4), NullableString(r, 5), r.GetInt64(6) != 0);
+        NullableString(r, 4), NullableString(r, 5), Convert.ToInt64(r.GetValue(6), System.Globalization.CultureInfo.InvariantCulture) != 0);
 }

@@ -37,8 +37,9 @@ public sealed class RunLog(CatalogDatabase db, TimeProvider time)
         return await QueryAsync(conn, null, """
             SELECT id, source_id, dataset, started_at, finished_at, status, rows_read, rows_accepted, rows_quarantined,
                    rows_duplicates, version, report_json, error_code, error_message
-            FROM runs WHERE (@d IS NULL OR dataset = @d) ORDER BY started_at DESC LIMIT @limit
-            """, [("d", dataset), ("limit", limit)], r => new RunEntry(
+            FROM runs
+            """ + (dataset is null ? "" : " WHERE dataset = @d") + " ORDER BY started_at DESC, id DESC LIMIT @limit",
+            [("d", dataset), ("limit", limit)], r => new RunEntry(
                 r.GetString(0), r.GetString(1), r.GetString(2), ParseTimestamp(r.GetString(3)),
                 r.IsDBNull(4) ? null : ParseTimestamp(r.GetString(4)), r.GetString(5),
                 NullableLong(r, 6), NullableLong(r, 7), NullableLong(r, 8), NullableLong(r, 9), NullableLong(r, 10),

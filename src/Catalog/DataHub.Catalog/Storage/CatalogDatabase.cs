@@ -1,12 +1,14 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace DataHub.Catalog.Storage;
 
 /// <summary>
 /// The catalog's database: a connection factory plus the few helpers every store uses.
 /// Embedded default: one SQLite file in WAL mode (readers never block the publishing writer).
+/// Bigger deployments: PostgreSQL, with the same SQL (see <see cref="CatalogSchema"/>).
 /// </summary>
 public sealed class CatalogDatabase
 {
@@ -31,6 +33,19 @@ public sealed class CatalogDatabase
             // WAL survives in the file; busy_timeout and foreign keys are per connection (see OpenAsync).
             await ExecAsync(conn, null, "PRAGMA journal_mode=WAL;", [], cancellationToken);
         }
+        await db.MigrateAsync(cancellationToken);
+        return db;
+    }
+
+    /// <summary>
+    /// Opens a PostgreSQL catalog. <paramref name="connectionString"/> is an Npgsql connection string;
+    /// tables live in the connection's search path, so several catalogs can share a database by schema.
+    /// </summary>
+    public static async Task<CatalogDatabase> OpenPostgresAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var dataSource = NpgsqlDataSource.Create(builder);
+        var db = new CatalogDatabase(dataSource.CreateConnection, $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}");
         await db.MigrateAsync(cancellationToken);
         return db;
     }
