@@ -1,0 +1,53 @@
+using DataHub.Core.Access;
+using DataHub.Core.Schema;
+using DataHub.Serving.Model;
+using Microsoft.OData.Edm;
+
+namespace DataHub.Serving.Access;
+
+/// <summary>A dataset as one role sees it: the visible columns, in schema order, with masks resolved.</summary>
+internal sealed class DatasetView
+{
+    private readonly Dictionary<string, ViewColumn> byProperty;
+
+    private DatasetView(DatasetSchema schema, Role role, IReadOnlyList<ViewColumn> columns, ViewColumn key)
+    {
+        Schema = schema;
+        Role = role;
+        Columns = columns;
+        Key = key;
+        byProperty = columns.ToDictionary(c => c.Property, StringComparer.Ordinal);
+        ScopeColumn = schema.ScopeField is { } scope ? columns.FirstOrDefault(c => c.Column == scope && !c.IsMasked) : null;
+    }
+
+    public DatasetSchema Schema { get; }
+
+    public Role Role { get; }
+
+    public IReadOnlyList<ViewColumn> Columns { get; }
+
+    public ViewColumn Key { get; }
+
+    /// <summary>The scope column when this role sees it unmasked (then it leads the default order), else null.</summary>
+    public ViewColumn? ScopeColumn { get; }
+
+    public ViewColumn? FindProperty(string property) => byProperty.GetValueOrDefault(property);
+
+    /// <summary>The view for <paramref name="role"/>, or null when the role may not see the key (then the dataset is not served to it).</summary>
+    public static DatasetView? Build(DatasetSchema schema, Role role, AccessPolicy policy)
+    {
+        var names = new EdmNames();
+        var columns = new List<ViewColumn>();
+        foreach (var field in schema.Fields)
+        {
+            var access = policy.Resolve(role, schema, field);
+            if (access.Action == AccessAction.Hide) continue;
+            var kind = access.Mask == MaskKind.Hash ? EdmPrimitiveTypeKind.String : EdmTypes.KindOf(field.Type);
+            // The key is never null (the lake guarantees it); a suppressed column is always null.
+            var nullable = field.Name != schema.KeyField && (!field.Required || access.Mask == MaskKind.Suppress);
+            columns.Add(new ViewColumn(field, names.Claim(field.Title, field.Name), access.Mask, kind, nullable));
+        }
+        var key = columns.FirstOrDefault(c => c.Column == schema.KeyField);
+        return key is { IsMasked: false } ? new DatasetView(schema, role, columns, key) : null;
+    }
+}

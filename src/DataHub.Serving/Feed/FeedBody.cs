@@ -1,0 +1,20 @@
+namespace DataHub.Serving.Feed;
+
+/// <summary>A response body, written once; it may own resources (an open DuckDB result) until disposed.</summary>
+internal abstract class FeedBody : IAsyncDisposable
+{
+    /// <summary>Writes the body with async I/O only; returns the number of rows written.</summary>
+    public abstract Task<long> WriteAsync(Stream stream, CancellationToken cancellationToken);
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>A body prepared in memory: errors, <c>$metadata</c>, <c>/$count</c>.</summary>
+internal sealed class BytesBody(byte[] bytes) : FeedBody
+{
+    public override async Task<long> WriteAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(bytes, cancellationToken);
+        return 0;
+    }
+}

@@ -1,0 +1,43 @@
+namespace DataHub.Serving.Feed;
+
+/// <summary>
+/// Which resource a request addresses, relative to the service root: "" (service document),
+/// "$metadata", "{EntitySet}" or "{EntitySet}/$count". Anything else is a 404 (or 501 for OData
+/// features the service does not offer).
+/// </summary>
+/// <param name="RawPath">The relative path as sent (percent-encoded), reused in nextLinks.</param>
+internal sealed record FeedRoute(FeedEndpoint Endpoint, string? EntitySet, string RawPath)
+{
+    public static FeedRoute Parse(Uri serviceRoot, Uri requestUri)
+    {
+        var rootPath = serviceRoot.AbsolutePath;
+        var path = requestUri.AbsolutePath;
+        if (path + "/" == rootPath) return new FeedRoute(FeedEndpoint.ServiceDocument, null, "");
+        if (!path.StartsWith(rootPath, StringComparison.Ordinal)) throw NotFound();
+
+        var raw = path[rootPath.Length..];
+        var segments = raw.Split('/').Select(Uri.UnescapeDataString).ToArray();
+        switch (segments)
+        {
+            case [""]:
+                return new FeedRoute(FeedEndpoint.ServiceDocument, null, raw);
+            case ["$metadata"]:
+                return new FeedRoute(FeedEndpoint.Metadata, null, raw);
+            case ["$batch"]:
+                throw FeedError.NotImplemented("NOT_IMPLEMENTED", "不支持 $batch 批量请求。");
+            case [var set] when IsSetName(set):
+                return new FeedRoute(FeedEndpoint.Feed, set, raw);
+            case [var set, "$count"] when IsSetName(set):
+                return new FeedRoute(FeedEndpoint.Count, set, raw);
+            case [var set, ..] when set.Contains('(', StringComparison.Ordinal):
+                throw FeedError.NotImplemented("NOT_IMPLEMENTED", "不支持按主键读取单条记录或导航，请用 $filter 筛选。");
+            default:
+                throw NotFound();
+        }
+    }
+
+    private static bool IsSetName(string segment) =>
+        segment.Length > 0 && !segment.StartsWith('$') && !segment.Contains('(', StringComparison.Ordinal);
+
+    private static FeedError NotFound() => FeedError.NotFound("请求的地址不存在。可用的数据集见服务根地址。");
+}

@@ -1,0 +1,65 @@
+using DataHub.Serving.Feed;
+
+namespace DataHub.Serving;
+
+/// <summary>
+/// The answer to a <see cref="FeedRequest"/>: status and headers are final when
+/// <see cref="ODataFeedService.HandleAsync"/> returns; the body follows through
+/// <see cref="WriteBodyAsync"/> (async writes only, rows streamed from DuckDB). Dispose it in every
+/// case: a feed page holds an open DuckDB result until its body is written or it is disposed.
+/// </summary>
+public sealed class FeedResult : IAsyncDisposable
+{
+    private readonly FeedBody body;
+    private readonly OutcomeState outcome;
+    private int started;
+
+    internal FeedResult(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers, FeedBody body, OutcomeState outcome)
+    {
+        StatusCode = statusCode;
+        Headers = headers;
+        this.body = body;
+        this.outcome = outcome;
+    }
+
+    public int StatusCode { get; }
+
+    /// <summary>Every response header to send, among them exactly one <c>OData-Version: 4.0</c> and the <c>Content-Type</c>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
+    public string ContentType => Headers.First(h => h.Key == "Content-Type").Value;
+
+    /// <summary>The audit record; complete after <see cref="WriteBodyAsync"/> has finished.</summary>
+    public FeedOutcome Outcome => outcome.Snapshot(StatusCode);
+
+    /// <summary>
+    /// Writes the body once. If it throws, part of a 200 answer may already have been sent: the host
+    /// should abort the connection so the client sees a failed request rather than a short page.
+    /// </summary>
+    public async Task WriteBodyAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref started, 1) != 0) throw new InvalidOperationException("The body has already been written.");
+        try
+        {
+            outcome.RowsReturned = await body.WriteAsync(stream, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome.ErrorCode = "CANCELLED";
+            throw;
+        }
+        catch (Exception ex)
+        {
+            outcome.ErrorCode = "BODY_FAILED";
+            outcome.Failure = Diagnostics.Describe(ex);
+            throw;
+        }
+        finally
+        {
+            // Release the DuckDB result now rather than when the host gets round to disposing.
+            await body.DisposeAsync();
+        }
+    }
+
+    public ValueTask DisposeAsync() => body.DisposeAsync();
+}

@@ -1,0 +1,104 @@
+using DataHub.Serving.Access;
+using DataHub.Serving.Engine;
+using DataHub.Serving.Feed;
+using DuckDB.NET.Data;
+using Microsoft.OData;
+
+namespace DataHub.Serving;
+
+/// <summary>
+/// The OData v4 service over the published datasets, independent of ASP.NET: the host turns an
+/// authenticated GET into a <see cref="FeedRequest"/>, sends the returned status and headers, then
+/// calls <see cref="FeedResult.WriteBodyAsync"/> on the response stream and records
+/// <see cref="FeedResult.Outcome"/> in the audit log.
+/// <para>
+/// Failure contract: every refusal and every failure before the body is an OData error answer
+/// (<c>{"error":{"code","message"}}</c>, zh-CN message, no stack trace, SQL or row values), with
+/// 400/403/404/410/414/501, or 500 <c>INTERNAL_ERROR</c> with <see cref="FeedOutcome.Failure"/> set
+/// for the log. Only cancellation by <c>cancellationToken</c> and a host bug (a relative URI) throw.
+/// </para>
+/// </summary>
+public sealed class ODataFeedService
+{
+    private readonly FeedContext context;
+
+    public ODataFeedService(IServedDatasets datasets, AccessPolicy policy, DuckDbEngine engine, ServingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(engine);
+        options.Validate();
+        context = new FeedContext(datasets, policy, engine, options);
+    }
+
+    public Task<FeedResult> HandleAsync(FeedRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Principal);
+        if (!request.ServiceRoot.IsAbsoluteUri) throw new ArgumentException("The service root must be an absolute URI.", nameof(request));
+        if (!request.RequestUri.IsAbsoluteUri) throw new ArgumentException("The request URI must be an absolute URI.", nameof(request));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // DuckDB.NET runs synchronously; the work before the first byte is the count and page
+        // queries, bounded by the page size.
+        return Task.FromResult(Handle(request, cancellationToken));
+    }
+
+    private FeedResult Handle(FeedRequest request, CancellationToken cancellationToken)
+    {
+        var outcome = new OutcomeState();
+        try
+        {
+            if (request.RequestUri.AbsoluteUri.Length > context.Options.MaxRequestUriLength)
+            {
+                throw new FeedError(414, "URI_TOO_LONG", $"请求地址过长（超过 {context.Options.MaxRequestUriLength} 个字符），请减少筛选条件。");
+            }
+            var serviceRoot = Normalize(request.ServiceRoot);
+            var route = FeedRoute.Parse(serviceRoot, request.RequestUri);
+            outcome.Endpoint = route.Endpoint;
+            var raw = RawQuery.Parse(request.RequestUri.Query);
+            QueryGuard.Check(raw, route.Endpoint);
+            return route.Endpoint switch
+            {
+                FeedEndpoint.ServiceDocument => DocumentEndpoints.ServiceDocument(context, request, serviceRoot, outcome),
+                FeedEndpoint.Metadata => DocumentEndpoints.Metadata(context, request, outcome),
+                _ => EntitySetEndpoint.Handle(context, request, serviceRoot, route, raw, outcome, cancellationToken),
+            };
+        }
+        catch (FeedError error)
+        {
+            return ErrorResults.Create(error, outcome);
+        }
+        catch (ODataException ex)
+        {
+            return ErrorResults.Create(FeedError.BadRequest("QUERY_INVALID", $"请求无法解析：{ex.Message}"), outcome);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            return ErrorResults.Create(FeedError.BadRequest("QUERY_TOO_COMPLEX", "查询表达式嵌套过深，请简化筛选条件。"), outcome);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (DuckDBException ex) when (DuckDbErrors.IsCausedByQuery(ex))
+        {
+            // The message is withheld: it may quote values of rows outside the caller's scope.
+            outcome.Failure = Diagnostics.Describe(ex);
+            return ErrorResults.Create(FeedError.BadRequest("QUERY_EVALUATION_FAILED",
+                "查询表达式在计算时出错（例如数值溢出、类型转换失败或参数超出范围），请检查 $filter 和 $orderby。"), outcome);
+        }
+        catch (Exception ex)
+        {
+            outcome.Failure = Diagnostics.Describe(ex);
+            return ErrorResults.Create(new FeedError(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试；如持续出现请联系数据管理员。"), outcome);
+        }
+    }
+
+    /// <summary>The root without query or fragment, ending with '/', so relative paths resolve under it.</summary>
+    private static Uri Normalize(Uri root)
+    {
+        var text = root.GetLeftPart(UriPartial.Path);
+        return new Uri(text.EndsWith('/') ? text : text + "/", UriKind.Absolute);
+    }
+}

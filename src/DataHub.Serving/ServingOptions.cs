@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+using DataHub.Core.Failures;
+
+namespace DataHub.Serving;
+
+/// <summary>Options of the OData serving layer. Defaults are documented per property; <see cref="Validate"/> runs at startup.</summary>
+public sealed partial class ServingOptions
+{
+    /// <summary>Rows per page when the client states no preference. Default 5,000 (EXCEL-ODATA.md rule 14).</summary>
+    public int PageSize { get; set; } = 5000;
+
+    /// <summary>Upper bound on <c>Prefer: odata.maxpagesize</c> and on a host's page size override. Default 20,000.</summary>
+    public int MaxPageSize { get; set; } = 20_000;
+
+    /// <summary>Longest request URI accepted (414 above it). Default 32 KiB; at least 8 KiB (rule 21).</summary>
+    public int MaxRequestUriLength { get; set; } = 32 * 1024;
+
+    /// <summary>Most <c>$orderby</c> keys accepted (the key is appended on top). Default 8.</summary>
+    public int MaxOrderByKeys { get; set; } = 8;
+
+    /// <summary>DuckDB <c>memory_limit</c>, e.g. <c>1GB</c>. Default 1GB (DuckDB's own default takes 80% of RAM).</summary>
+    public string MemoryLimit { get; set; } = "1GB";
+
+    /// <summary>DuckDB <c>threads</c>. Default 2.</summary>
+    public int Threads { get; set; } = 2;
+
+    /// <summary>
+    /// Server secret, at least 32 characters, required. Keys the <c>hash</c> mask (so hashed columns
+    /// still join, but cannot be reversed by hashing guesses) and signs skiptokens. Changing it changes
+    /// every hashed value and invalidates paging in progress.
+    /// </summary>
+    public string Secret { get; set; } = "";
+
+    /// <summary>Throws a config <see cref="DataHubException"/> naming the first bad option.</summary>
+    public void Validate()
+    {
+        static DataHubException Bad(string option, string message) =>
+            new(FailureKind.Config, "SERVING_OPTIONS_INVALID", message, where: $"ServingOptions.{option}");
+
+        if (MaxPageSize < 1) throw Bad(nameof(MaxPageSize), "最大分页行数必须大于 0。");
+        if (PageSize < 1 || PageSize > MaxPageSize) throw Bad(nameof(PageSize), $"分页行数必须在 1 到 {MaxPageSize} 之间。");
+        if (MaxRequestUriLength < 8192) throw Bad(nameof(MaxRequestUriLength), "请求地址长度上限不得小于 8192（Excel 的查询地址可能很长）。");
+        if (MaxOrderByKeys < 1) throw Bad(nameof(MaxOrderByKeys), "排序字段个数上限必须大于 0。");
+        if (!MemoryLimitPattern().IsMatch(MemoryLimit)) throw Bad(nameof(MemoryLimit), "DuckDB 内存上限格式应如 512MB、1GB。");
+        if (Threads is < 1 or > 256) throw Bad(nameof(Threads), "DuckDB 线程数必须在 1 到 256 之间。");
+        if (Secret.Length < 32) throw Bad(nameof(Secret), "服务密钥至少 32 个字符（用于哈希脱敏和分页标记签名）。");
+    }
+
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", RegexOptions.CultureInvariant)]
+    private static partial Regex MemoryLimitPattern();
+}

@@ -1,0 +1,88 @@
+using DataHub.Core.Failures;
+using DataHub.Serving.Engine;
+using DataHub.Serving.Query;
+using DataHub.Serving.Tests.Kit;
+using Xunit;
+
+namespace DataHub.Serving.Tests.Engine;
+
+public sealed class DuckDbEngineTests(TestLake lake) : IClassFixture<TestLake>
+{
+    [Fact]
+    public void Open_NewConnection_SessionSettingsApplied()
+    {
+        using var connection = lake.Engine.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT current_setting('TimeZone'), current_setting('autoload_known_extensions'), current_setting('autoinstall_known_extensions'), current_setting('threads')";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+
+        Assert.Equal("UTC", reader.GetString(0));
+        Assert.False(reader.GetBoolean(1));
+        Assert.False(reader.GetBoolean(2));
+        Assert.Equal(2L, Convert.ToInt64(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Scalar_Cancelled_ThrowsAndConnectionStillWorks()
+    {
+        using var connection = lake.Engine.Open();
+        var slow = new SqlStatement().Append("SELECT count(*) FROM range(100000000000) t(a) WHERE a % 7 = 3");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var task = Task.Run(() => DuckDbCommands.Scalar(connection, slow, cancel.Token));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+        Assert.Equal(42, DuckDbCommands.Scalar(connection, new SqlStatement().Append("SELECT 42"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task HandleAsync_AlreadyCancelled_Throws()
+    {
+        using var cancel = new CancellationTokenSource();
+        await cancel.CancelAsync();
+        var request = new FeedRequest(Principals.Steward, lake.Client.Root, new Uri(lake.Client.Root, "Population"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => lake.Service.HandleAsync(request, cancel.Token));
+    }
+
+    [Fact]
+    public async Task WriteBodyAsync_Cancelled_ThrowsAndRecordsOutcome()
+    {
+        var request = new FeedRequest(Principals.Steward, lake.Client.Root, new Uri(lake.Client.Root, "Population"));
+        await using var result = await lake.Service.HandleAsync(request, CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+        await cancel.CancelAsync();
+        await using var stream = new AsyncOnlyStream();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => result.WriteBodyAsync(stream, cancel.Token));
+        Assert.Equal("CANCELLED", result.Outcome.ErrorCode);
+    }
+
+    [Fact]
+    public async Task FeedResult_DisposedWithoutBody_ServiceKeepsWorking()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            var request = new FeedRequest(Principals.Steward, lake.Client.Root, new Uri(lake.Client.Root, "Population?$top=10"));
+            await using var result = await lake.Service.HandleAsync(request, CancellationToken.None);
+        }
+        var page = await lake.Client.GetAsync(Principals.Steward, "Population?$top=1");
+        Assert.Equal(200, page.Status);
+    }
+
+    [Theory]
+    [InlineData(nameof(ServingOptions.Secret), "short")]
+    [InlineData(nameof(ServingOptions.MemoryLimit), "lots")]
+    [InlineData(nameof(ServingOptions.PageSize), "0")]
+    [InlineData(nameof(ServingOptions.MaxRequestUriLength), "4096")]
+    public void Options_Invalid_ConfigErrorAtStartup(string option, string value)
+    {
+        var options = new ServingOptions { Secret = TestLake.Secret };
+        var property = typeof(ServingOptions).GetProperty(option)!;
+        property.SetValue(options, property.PropertyType == typeof(int) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : value);
+
+        var error = Assert.Throws<DataHubException>(() => new DuckDbEngine(options));
+        Assert.Equal(FailureKind.Config, error.Kind);
+        Assert.Contains(option, error.Where, StringComparison.Ordinal);
+    }
+}
