@@ -116,18 +116,8 @@ public static class SchemaLoader
         _ => throw new FormatException($"{origin}: {at} has an unknown x-sensitivity '{value}'."),
     };
 
-    internal static MaskKind ParseMask(string value, string origin, string at) => value switch
-    {
-        "none" => MaskKind.None,
-        "id_number" => MaskKind.IdNumber,
-        "phone" => MaskKind.Phone,
-        "name" => MaskKind.Name,
-        "address" => MaskKind.Address,
-        "year" => MaskKind.Year,
-        "hash" => MaskKind.Hash,
-        "suppress" => MaskKind.Suppress,
-        _ => throw new FormatException($"{origin}: {at} has an unknown x-mask '{value}'."),
-    };
+    private static MaskKind ParseMask(string value, string origin, string at) =>
+        MaskKinds.Parse(value) ?? throw new FormatException($"{origin}: {at} has an unknown x-mask '{value}'.");
 
     private static IReadOnlyDictionary<string, DatasetSchema> LoadEmbedded()
     {

@@ -1,7 +1,6 @@
 using DataHub.Host.Composition;
 using DataHub.Host.Demo;
 using DataHub.Host.Web;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DataHub.Host.Cli;
 
@@ -13,17 +12,16 @@ internal static class DemoCommand
 {
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var data = new DataDirectory(args.Option("data") ?? DataDirectory.DefaultRoot);
-        var catalogPostgres = args.Option("catalog-postgres");
+        var target = EngineTarget.From(args);
         var web = new WebOptions { Urls = args.Option("urls") ?? new WebOptions().Urls };
         var rows = args.IntOption("rows", 20_000, 1, 5_000_000);
         var seed = args.IntOption("seed", 20261128, 0, int.MaxValue);
         args.RejectUnknown();
 
-        var engine = await DataHubEngine.OpenAsync(data, TimeProvider.System, NullLoggerFactory.Instance, cancellationToken, catalogPostgres);
+        var engine = await target.OpenAsync(cancellationToken);
         await stdout.WriteLineAsync($"生成模拟的公安实有人口导出（{rows} 行，含典型数据问题）……");
         var (sourceFile, _) = await DemoSetup.PrepareAsync(engine, rows, seed, cancellationToken);
-        var credentials = await DemoPrincipals.EnsureAsync(engine.Catalog, data.CredentialsPath, cancellationToken);
+        var credentials = await DemoPrincipals.EnsureAsync(engine.Catalog, target.Data.CredentialsPath, cancellationToken);
 
         await using var app = DataHubWebApp.Create(engine, web);
         await app.StartAsync(cancellationToken);
@@ -35,7 +33,7 @@ internal static class DemoCommand
         if (!report.Succeeded) return CommandLine.Failed;
         await app.Services.GetRequiredService<CatalogServedDatasets>().RefreshAsync(cancellationToken);
 
-        await stdout.WriteLineAsync(ServeCommand.Banner(baseUrl, data, credentials));
+        await stdout.WriteLineAsync(ServeCommand.Banner(baseUrl, target.Data, credentials));
         await app.WaitForShutdownAsync(cancellationToken);
         return CommandLine.Ok;
     }

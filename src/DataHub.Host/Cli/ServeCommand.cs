@@ -4,7 +4,6 @@ using DataHub.Host.Demo;
 using DataHub.Host.Web;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DataHub.Host.Cli;
 
@@ -13,15 +12,14 @@ internal static class ServeCommand
 {
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var data = new DataDirectory(args.Option("data") ?? DataDirectory.DefaultRoot);
-        var catalogPostgres = args.Option("catalog-postgres");
+        var target = EngineTarget.From(args);
         var web = new WebOptions { Urls = args.Option("urls") ?? new WebOptions().Urls };
         args.RejectUnknown();
 
-        var engine = await DataHubEngine.OpenAsync(data, TimeProvider.System, NullLoggerFactory.Instance, cancellationToken, catalogPostgres);
+        var engine = await target.OpenAsync(cancellationToken);
         await using var app = DataHubWebApp.Create(engine, web);
         await app.StartAsync(cancellationToken);
-        await stdout.WriteLineAsync(Banner(BoundAddress(app), data, null));
+        await stdout.WriteLineAsync(Banner(BoundAddress(app), target.Data, null));
         await app.WaitForShutdownAsync(cancellationToken);
         return CommandLine.Ok;
     }

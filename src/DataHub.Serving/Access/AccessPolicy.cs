@@ -65,7 +65,7 @@ public sealed class AccessPolicy
         return action switch
         {
             AccessAction.Show => FieldAccess.Shown,
-            AccessAction.Mask when mask != MaskKind.None && MaskRules.Fits(mask, field.Type) => FieldAccess.Masked(mask),
+            AccessAction.Mask when mask != MaskKind.None && MaskKinds.Fits(mask, field.Type) => FieldAccess.Masked(mask),
             _ => FieldAccess.Hidden,
         };
     }

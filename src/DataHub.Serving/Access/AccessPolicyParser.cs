@@ -127,13 +127,13 @@ internal static class AccessPolicyParser
             {
                 var maskName = Text(maskElement, origin, $"{at}.mask");
                 if (action != AccessAction.Mask) throw Bad(origin, $"{at}.mask", "只有动作为 mask 时才能指定脱敏方式。");
-                mask = MaskRules.Parse(maskName) ?? throw Bad(origin, $"{at}.mask", $"未知脱敏方式“{maskName}”。");
+                mask = (maskName == "none" ? null : MaskKinds.Parse(maskName)) ?? throw Bad(origin, $"{at}.mask", $"未知脱敏方式“{maskName}”。");
             }
             if (action == AccessAction.Mask)
             {
                 var effective = mask ?? field.DefaultMask;
                 if (effective == MaskKind.None) throw Bad(origin, at, $"字段“{fieldName}”没有默认脱敏方式，请用 mask 指定或改为 hide。");
-                if (!MaskRules.Fits(effective, field.Type)) throw Bad(origin, $"{at}.mask", $"脱敏方式不适用于字段“{fieldName}”的类型 {field.Type}。");
+                if (!MaskKinds.Fits(effective, field.Type)) throw Bad(origin, $"{at}.mask", $"脱敏方式不适用于字段“{fieldName}”的类型 {field.Type}。");
             }
             if (!seen.Add((datasetName, role, fieldName))) throw Bad(origin, at, $"数据集“{datasetName}”角色“{roleName}”字段“{fieldName}”的例外规则重复。");
             result.Add(new FieldOverride(datasetName, role, fieldName, action, mask, reason));

@@ -1,0 +1,14 @@
+using DataHub.Host.Composition;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DataHub.Host.Cli;
+
+/// <summary>The options every verb shares: the data folder (<c>--data</c>) and where the catalog lives (<c>--catalog-postgres</c>).</summary>
+internal sealed record EngineTarget(DataDirectory Data, string? CatalogPostgres)
+{
+    public static EngineTarget From(ParsedArgs args) =>
+        new(new DataDirectory(args.Option("data") ?? DataDirectory.DefaultRoot), args.Option("catalog-postgres"));
+
+    public Task<DataHubEngine> OpenAsync(CancellationToken cancellationToken) =>
+        DataHubEngine.OpenAsync(Data, TimeProvider.System, NullLoggerFactory.Instance, cancellationToken, CatalogPostgres);
+}
