@@ -12,6 +12,9 @@ public static partial class ChineseDate
 {
     public static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
 
+    private static readonly string[] IsoWithOffset =
+        ["yyyy-MM-ddTHH:mm:sszzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ss'Z'", "yyyy-MM-ddTHH:mm:ss.FFFFFFF'Z'"];
+
     // Excel's 1900 date system counts from 1899-12-30 once its phantom 1900-02-29 is accounted for.
     private static readonly DateOnly ExcelEpoch = new(1899, 12, 30);
 
@@ -45,8 +48,13 @@ public static partial class ChineseDate
         if (v.Length == 0) return null;
         // ISO 8601 with an explicit offset only: "K" also matches no offset, and .NET then assumes the
         // machine's zone; text without an offset is Beijing time and is left to the patterns below.
-        if (DateTimeOffset.TryParseExact(v, ["yyyy-MM-ddTHH:mm:sszzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ss'Z'", "yyyy-MM-ddTHH:mm:ss.FFFFFFF'Z'"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var iso))
+        if (v.Contains('T', StringComparison.Ordinal) &&
+            DateTimeOffset.TryParseExact(v, IsoWithOffset, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var iso))
             return iso;
+        // The commonest export forms, without a regex: 2024-01-05 and 2024-01-05 08:30:00 (Beijing time).
+        if (v.Length is 10 or 19 && v[4] == '-' && v[7] == '-' &&
+            DateTime.TryParseExact(v, v.Length == 10 ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var plain))
+            return plain.Year is < 1880 or > 2200 ? null : new DateTimeOffset(plain, BeijingOffset);
         var m = Separated().Match(v);
         if (!m.Success) m = Compact().Match(v);
         if (m.Success) return Build(m);

@@ -105,6 +105,23 @@ public sealed class IngestionRunnerTests : IAsyncLifetime
         Assert.Equal("马群社区居委会", row["community_name"]);
         Assert.Equal("320113002", row["street_code"]);
         Assert.Matches("^[0-9a-f]{16}$", (string)row["record_id"]!);
+        // 更新时间 "2026-11-01 08:00:00" without an offset is Beijing time.
+        var updated = Query($"SELECT epoch(updated_at) AS s FROM read_parquet('{Path.Combine((await _fx.Catalog.Datasets.CurrentVersionsAsync(default))[0].Directory, "part-0.parquet")}')")[0]["s"];
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), Convert.ToInt64(updated, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Run_ValuesWithQuotesCommasAndNewlines_SurviveStagingUnchanged()
+    {
+        var yaml = File.ReadAllText(RepoFile("sources/gongan-population.yaml"))
+            .Replace("current_address:   { from: 现住址, transforms: [single_line] }", "current_address:   { from: 现住址 }", StringComparison.Ordinal);
+        var tricky = "马群街道\"百水芊城\"12栋,\n2单元 \\ 301室";
+        var csv = Csv(Row(1, Id("19800101", 1)).Replace("\"江苏省南京市栖霞区马群街道2号, 3栋\"", "\"" + tricky.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"", StringComparison.Ordinal));
+
+        var report = await _fx.Runner.RunAsync(_fx.WriteSource(csv, definition: yaml), default);
+
+        Assert.True(report.Succeeded, report.ToText());
+        Assert.Equal(tricky, Assert.Single(await _fx.ReadCurrentAsync())["current_address"]);
     }
 
     [Fact]

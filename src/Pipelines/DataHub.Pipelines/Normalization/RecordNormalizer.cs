@@ -112,7 +112,7 @@ public sealed class RecordNormalizer
         var typed = spec.Type switch
         {
             FieldType.Date => ChineseDate.NormalizeDate(value),
-            FieldType.DateTimeOffset => ChineseDate.NormalizeDateTime(value),
+            FieldType.DateTimeOffset => Instant(value),
             FieldType.Int32 => Integer(value, int.MinValue, int.MaxValue),
             FieldType.Int64 => Integer(value, long.MinValue, long.MaxValue),
             FieldType.Decimal or FieldType.Double => Number(value, spec),
@@ -127,6 +127,18 @@ public sealed class RecordNormalizer
         if (spec.MaxLength is { } max && result.Value!.Length > max)
             return StandardResult.Fail("VALUE_TOO_LONG", $"长度{result.Value.Length}超过上限{max}");
         return result;
+    }
+
+    /// <summary>
+    /// Instants are staged as UTC text (<c>2024-01-05 00:30:00Z</c>): every value has the same offset,
+    /// so they compare correctly as strings when duplicates are ranked, and cast to TIMESTAMPTZ once.
+    /// </summary>
+    private static StandardResult Instant(string value)
+    {
+        var parsed = ChineseDate.Parse(value);
+        return parsed is { } p
+            ? StandardResult.Ok(p.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture))
+            : ChineseDate.NormalizeDateTime(value);
     }
 
     private static StandardResult Integer(string v, long min, long max)
