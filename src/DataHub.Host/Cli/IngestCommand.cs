@@ -1,4 +1,7 @@
+using System.Text.Json;
+using DataHub.Core.Failures;
 using DataHub.Host.Composition;
+using DataHub.Pipelines.Ingestion;
 
 namespace DataHub.Host.Cli;
 
@@ -13,7 +16,18 @@ internal static class IngestCommand
         if (args.Positional.Count != 1) throw ParsedArgs.Usage("ingest 需要且只需要一个参数：数据源定义文件（.yaml）");
 
         var engine = await target.OpenAsync(cancellationToken);
-        var report = await engine.Runner.RunAsync(args.Positional[0], cancellationToken);
+        RunReport report;
+        try
+        {
+            report = await engine.Runner.RunAsync(args.Positional[0], cancellationToken);
+        }
+        catch (DataHubException e) when (json)
+        {
+            // Scripts asked for JSON: a definition that cannot be loaded is reported in the same shape.
+            var failure = new { status = "failed", errorCode = e.Code, error = e.UserMessage, errorWhere = e.Where, errorFix = e.Fix };
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(failure, RunReport.Json));
+            return CommandLine.Failed;
+        }
         await stdout.WriteLineAsync(json ? report.ToJson() : report.ToText());
         return report.Succeeded ? CommandLine.Ok : CommandLine.Failed;
     }

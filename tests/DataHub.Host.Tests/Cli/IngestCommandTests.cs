@@ -76,6 +76,18 @@ public sealed class IngestCommandTests : IAsyncLifetime
         Assert.Contains("处理办法", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ingest_JsonAndBadDefinition_PrintsFailureAsJson()
+    {
+        var (code, stdout, _) = await Run("ingest", Path.Combine(_fx.Data.Root, "nope.yaml"), "--data", _fx.Data.Root, "--json");
+
+        Assert.Equal(CommandLine.Failed, code);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal("failed", doc.RootElement.GetProperty("status").GetString());
+        Assert.Equal("SOURCE_FILE_NOT_FOUND", doc.RootElement.GetProperty("errorCode").GetString());
+        Assert.False(string.IsNullOrEmpty(doc.RootElement.GetProperty("errorFix").GetString()));
+    }
+
     [Theory]
     [InlineData("ingest")]
     [InlineData("ingest", "a.yaml", "--bogus", "1")]
