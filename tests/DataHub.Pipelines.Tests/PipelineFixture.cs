@@ -85,12 +85,7 @@ public sealed class PipelineFixture : IAsyncDisposable
         return rows;
     }
 
-    public static string RepoFile(string relative)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DataHub.sln"))) dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repo root not found"), relative);
-    }
+    public static string RepoFile(string relative) => RepoPaths.File(relative);
 
     public ValueTask DisposeAsync()
     {

@@ -26,5 +26,13 @@ public sealed record DatasetSchema(
         Fields.FirstOrDefault(f => f.Name == name)
         ?? throw new KeyNotFoundException($"Dataset {Name} has no field {name}.");
 
-    public FieldSpec? FindField(string name) => Fields.FirstOrDefault(f => f.Name == name);
+    // A loop, not LINQ: called per row by the pipeline's derivations, where a closure per call adds up.
+    public FieldSpec? FindField(string name)
+    {
+        foreach (var f in Fields)
+        {
+            if (f.Name == name) return f;
+        }
+        return null;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DataHub.Core.Schema;
 using Microsoft.OData.Edm;
 
@@ -7,18 +6,7 @@ namespace DataHub.Serving.Query;
 /// <summary>DuckDB type names for schema fields (as the lake writes them) and for Edm types in casts.</summary>
 internal static class DuckTypes
 {
-    public static string Of(FieldSpec field) => field.Type switch
-    {
-        FieldType.String => "VARCHAR",
-        FieldType.Int32 => "INTEGER",
-        FieldType.Int64 => "BIGINT",
-        FieldType.Decimal => string.Create(CultureInfo.InvariantCulture, $"DECIMAL({field.Precision},{field.Scale})"),
-        FieldType.Double => "DOUBLE",
-        FieldType.Boolean => "BOOLEAN",
-        FieldType.Date => "DATE",
-        FieldType.DateTimeOffset => "TIMESTAMPTZ",
-        _ => throw new ArgumentOutOfRangeException(nameof(field), field.Type, "No DuckDB type for this field type."),
-    };
+    public static string Of(FieldSpec field) => LakeTypes.DuckDbType(field);
 
     /// <summary>The DuckDB type for an Edm primitive kind, or null when the feed has no use for it.</summary>
     public static string? Of(EdmPrimitiveTypeKind kind) => kind switch

@@ -1,3 +1,4 @@
+using DataHub.TestKit;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DataHub.Core.Schema;
@@ -293,7 +294,7 @@ public sealed partial class SharedSchemaFilesTests
     [Fact]
     public void EmbeddedSchemas_ComparedWithRepositoryFiles_AreTheSameFilesAndText()
     {
-        var folder = Path.Combine(RepositoryRoot().FullName, "schemas");
+        var folder = Path.Combine(RepoPaths.Root.FullName, "schemas");
         var files = Directory.GetFiles(folder, "*.schema.json")
             .ToDictionary(p => Path.GetFileName(p)[..^".schema.json".Length], StringComparer.Ordinal);
 
@@ -303,14 +304,5 @@ public sealed partial class SharedSchemaFilesTests
             // A mismatch means the test ran against a stale build of DataHub.Core: rebuild.
             Assert.Equal(File.ReadAllText(path), SchemaLoader.RawText(dataset));
         }
-    }
-
-    private static DirectoryInfo RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DataHub.sln"))) return dir;
-        }
-        throw new InvalidOperationException($"No DataHub.sln above {AppContext.BaseDirectory}.");
     }
 }

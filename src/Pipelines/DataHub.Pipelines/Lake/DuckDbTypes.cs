@@ -1,23 +1,11 @@
-using System.Globalization;
 using DataHub.Core.Schema;
 
 namespace DataHub.Pipelines.Lake;
 
-/// <summary>The DuckDB (and so Parquet) type of each shared-schema field type.</summary>
+/// <summary>DuckDB SQL helpers for the lake writer: column types (from <see cref="LakeTypes"/>) and quoting.</summary>
 public static class DuckDbTypes
 {
-    public static string For(FieldSpec f) => f.Type switch
-    {
-        FieldType.String => "VARCHAR",
-        FieldType.Int32 => "INTEGER",
-        FieldType.Int64 => "BIGINT",
-        FieldType.Decimal => string.Create(CultureInfo.InvariantCulture, $"DECIMAL({f.Precision},{f.Scale})"),
-        FieldType.Double => "DOUBLE",
-        FieldType.Boolean => "BOOLEAN",
-        FieldType.Date => "DATE",
-        FieldType.DateTimeOffset => "TIMESTAMPTZ",
-        _ => throw new ArgumentOutOfRangeException(nameof(f), f.Type, null),
-    };
+    public static string For(FieldSpec f) => LakeTypes.DuckDbType(f);
 
     /// <summary>Quotes an identifier for DuckDB SQL.</summary>
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
