@@ -13,6 +13,8 @@ public enum Role
     StreetWorker,
     /// <summary>社区 worker: exactly one community.</summary>
     CommunityWorker,
+    /// <summary>运维 operator: schedules, runs and the job dashboard (read-only there); sees no personal data.</summary>
+    Operator,
 }
 
 /// <summary>

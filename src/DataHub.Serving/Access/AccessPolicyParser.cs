@@ -15,6 +15,7 @@ internal static class AccessPolicyParser
         ["analyst"] = Role.Analyst,
         ["street_worker"] = Role.StreetWorker,
         ["community_worker"] = Role.CommunityWorker,
+        ["operator"] = Role.Operator,
     };
 
     private static readonly Dictionary<string, Sensitivity> SensitivityNames = new(StringComparer.Ordinal)

@@ -18,7 +18,7 @@ public sealed class AccessPolicyTests
     [Fact]
     public void LoadEmbedded_ShippedPolicy_DeclaresEveryRole()
     {
-        Assert.Equal(4, Shipped.Roles.Count);
+        Assert.Equal(Enum.GetValues<Role>().Length, Shipped.Roles.Count);
         Assert.Equal(DivisionLevel.Community, Shipped.For(Role.CommunityWorker).WidestScope);
         Assert.Equal(DivisionLevel.Street, Shipped.For(Role.StreetWorker).WidestScope);
         Assert.All(Shipped.Overrides, o => Assert.False(string.IsNullOrWhiteSpace(o.Reason)));
@@ -133,7 +133,7 @@ public sealed class AccessPolicyTests
         """;
 
     private static string AllRoles() =>
-        string.Join(",", RoleJson("steward"), RoleJson("analyst", personal: "mask"), RoleJson("street_worker", "street"), RoleJson("community_worker", "community"));
+        string.Join(",", RoleJson("steward"), RoleJson("analyst", personal: "mask"), RoleJson("street_worker", "street"), RoleJson("community_worker", "community"), RoleJson("operator", personal: "hide"));
 
     private static string Override(string dataset, string role, string field, string action, string reason = "测试", string? mask = null) =>
         $$"""{ "dataset": "{{dataset}}", "role": "{{role}}", "field": "{{field}}", "action": "{{action}}", "reason": "{{reason}}"{{(mask is null ? "" : $", \"mask\": \"{mask}\"")}} }""";

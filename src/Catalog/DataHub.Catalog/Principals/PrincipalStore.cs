@@ -17,6 +17,7 @@ public sealed class PrincipalStore(CatalogDatabase db, TimeProvider time)
         Role.Analyst => "analyst",
         Role.StreetWorker => "street_worker",
         Role.CommunityWorker => "community_worker",
+        Role.Operator => "operator",
         _ => throw new ArgumentOutOfRangeException(nameof(role)),
     };
 
@@ -26,6 +27,7 @@ public sealed class PrincipalStore(CatalogDatabase db, TimeProvider time)
         "analyst" => Role.Analyst,
         "street_worker" => Role.StreetWorker,
         "community_worker" => Role.CommunityWorker,
+        "operator" => Role.Operator,
         _ => throw new ArgumentException($"未知角色“{name}”", nameof(name)),
     };
 
