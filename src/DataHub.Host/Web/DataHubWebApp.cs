@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using DataHub.Host.Composition;
+using DataHub.Host.Web.Auth;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.ResponseCompression;
 
@@ -32,7 +33,8 @@ public static class DataHubWebApp
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(engine.Time);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new CredentialAuthenticator(engine.Catalog.Principals, engine.Time));
+        builder.Services.AddSingleton(engine.Catalog.Principals);
+        builder.Services.AddDataHubAuthentication();
         builder.Services.AddFeeds(engine, options);
         builder.Services.AddResponseCompression(o =>
         {
@@ -53,6 +55,8 @@ public static class DataHubWebApp
         var app = builder.Build();
         app.UseForwardedHeaders();
         app.UseResponseCompression();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealth();
         app.MapFeeds();
         app.MapGet("/", () => Results.Redirect("/odata/"));

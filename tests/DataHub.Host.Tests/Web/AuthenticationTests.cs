@@ -80,10 +80,24 @@ public sealed class AuthenticationTests(DemoServer server)
     }
 
     [Fact]
-    public async Task HealthReady_AfterPublish_Answers200WithTheDataset()
+    public async Task HealthReady_Anonymous_SaysOnlyReady()
     {
         using var http = Http();
+        using var response = await http.GetAsync(new Uri(server.BaseUri, "health/ready"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{\"status\":\"ready\"}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("steward", true)]
+    [InlineData("maqun-community", false)]
+    [InlineData("analyst", false)]
+    public async Task HealthReady_DetailsOnlyForStewardOrOperator(string principal, bool details)
+    {
+        using var http = Http(principal, server.Credential(principal).Password);
         var json = await http.GetStringAsync(new Uri(server.BaseUri, "health/ready"));
-        Assert.Contains("\"population\"", json, StringComparison.Ordinal);
+        Assert.Equal(details, json.Contains("\"population\"", StringComparison.Ordinal));
+        Assert.Contains("\"ready\"", json, StringComparison.Ordinal);
     }
 }
