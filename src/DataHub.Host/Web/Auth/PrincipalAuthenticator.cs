@@ -32,6 +32,10 @@ internal sealed class PrincipalAuthenticator(PrincipalStore principals, LoginThr
     private static readonly TimeSpan VerifiedFor = TimeSpan.FromMinutes(5);
     private static readonly Lazy<string> DummyHash = new(() => SecretHasher.HashPassword(SecretHasher.NewPassword()));
     private readonly ConcurrentDictionary<string, DateTimeOffset> _verified = new(StringComparer.Ordinal);
+    private long _passwordVerifications;
+
+    /// <summary>PBKDF2 verifications run so far (real or dummy): tests prove unknown users cost the same work.</summary>
+    public long PasswordVerifications => Interlocked.Read(ref _passwordVerifications);
 
     public async Task<SignInOutcome> AuthenticateAsync(PresentedCredentials credentials, string clientAddress, string path, CancellationToken cancellationToken)
     {
@@ -75,15 +79,21 @@ internal sealed class PrincipalAuthenticator(PrincipalStore principals, LoginThr
         var storedHash = found?.PasswordHash;
         if (found is null || storedHash is null || found.Disabled)
         {
-            SecretHasher.VerifyPassword(password, DummyHash.Value);
+            Verify(password, DummyHash.Value);
             return null;
         }
         var cacheKey = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(user + "\0" + storedHash + "\0" + password)));
         var now = time.GetUtcNow();
         if (_verified.TryGetValue(cacheKey, out var until) && until > now) return found.Principal;
-        if (!SecretHasher.VerifyPassword(password, storedHash)) return null;
+        if (!Verify(password, storedHash)) return null;
         if (_verified.Count > 10_000) _verified.Clear();
         _verified[cacheKey] = now + VerifiedFor;
         return found.Principal;
+    }
+
+    private bool Verify(string password, string storedHash)
+    {
+        Interlocked.Increment(ref _passwordVerifications);
+        return SecretHasher.VerifyPassword(password, storedHash);
     }
 }
