@@ -3,10 +3,11 @@ using System.Text;
 namespace DataHub.Host.Web.Auth;
 
 /// <summary>What a request presents to prove who it is: Basic user + secret, an API key header or query parameter.</summary>
-internal sealed record PresentedCredentials(string? UserName, string Secret)
+/// <param name="PasswordOnly">The UI sign-in form: the secret is a password even if it looks like a key (a key leaked from an Excel URL must not open the UI).</param>
+internal sealed record PresentedCredentials(string? UserName, string Secret, bool PasswordOnly = false)
 {
     /// <summary>API keys are recognisable by their prefix; any other secret is a password.</summary>
-    public bool IsApiKey => Secret.StartsWith("dh_", StringComparison.Ordinal);
+    public bool IsApiKey => !PasswordOnly && Secret.StartsWith("dh_", StringComparison.Ordinal);
 
     public static bool AnyPresent(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
