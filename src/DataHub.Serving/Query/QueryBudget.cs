@@ -21,8 +21,9 @@ internal static class QueryBudget
 
     private static void Walk(QueryNode? node, int depth, ref int nodes, ServingOptions options, string option)
     {
-        if (node is null) return;
-        if (++nodes > options.MaxExpressionNodes)
+        // Implicit conversions and the range variable ($it) are not operations of the user's.
+        if (node is null or ResourceRangeVariableReferenceNode or NonResourceRangeVariableReferenceNode) return;
+        if (node is not ConvertNode && ++nodes > options.MaxExpressionNodes)
         {
             throw FeedError.BadRequest("QUERY_TOO_COMPLEX", $"{option} 的表达式过于复杂（超过 {options.MaxExpressionNodes} 个运算和取值），请拆分或简化筛选条件。", option);
         }
