@@ -13,7 +13,7 @@ internal static class ServeCommand
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var target = EngineTarget.From(args);
-        var web = new WebOptions { Urls = args.Option("urls") ?? new WebOptions().Urls };
+        var web = new WebOptions { Urls = args.Option("urls") ?? new WebOptions().Urls, TrustedProxies = TrustedProxies.Parse(args.Option("trusted-proxy") ?? Environment.GetEnvironmentVariable("DATAHUB_TRUSTED_PROXIES")) };
         args.RejectUnknown();
 
         var engine = await target.OpenAsync(cancellationToken);
