@@ -131,11 +131,14 @@ public sealed partial class DatasetCatalog
         var live = await QueryAsync(conn, tx, VersionSelect + " WHERE v.dataset = @d AND v.retired_at IS NULL ORDER BY v.version DESC",
             [("d", dataset)], MapVersion, cancellationToken);
         var retire = new List<DatasetVersion>();
-        for (var i = 0; i < live.Count; i++)
+        // The count includes the current version, which is always kept: the rest keep the newest keepCount - 1.
+        var others = live.Where(v => v.Version != currentVersion).ToList();
+        var keepOthers = currentVersion is null ? keepCount : keepCount - 1;
+        for (var i = 0; i < others.Count; i++)
         {
-            var v = live[i];
-            if (v.Version == currentVersion || nowValue - v.PublishedAt < minAge) continue;
-            var tooMany = i >= keepCount;
+            var v = others[i];
+            if (nowValue - v.PublishedAt < minAge) continue;
+            var tooMany = i >= keepOthers;
             var tooOld = maxAge is { } age && nowValue - v.PublishedAt > age;
             if (!tooMany && !tooOld) continue;
             retire.Add(v);
