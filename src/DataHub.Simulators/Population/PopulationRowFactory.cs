@@ -56,6 +56,7 @@ internal sealed class PopulationRowFactory
     private int _duplicates;
     private readonly int[] _acceptedByCommunity;
     private readonly Dictionary<string, int> _reasons = PopulationReasonCodes.All.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _fieldIssues = PopulationFieldIssueCodes.All.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
     private int _missingName;
     private int _missingId;
     private readonly Dictionary<string, int> _variations = PopulationVariations.All.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
@@ -120,6 +121,7 @@ internal sealed class PopulationRowFactory
             ExpectedQuarantined = quarantined,
             ExpectedDuplicates = _duplicates,
             ReasonCounts = new SortedDictionary<string, int>(_reasons, StringComparer.Ordinal),
+            FieldIssueCounts = new SortedDictionary<string, int>(_fieldIssues, StringComparer.Ordinal),
             RequiredMissingByField = new SortedDictionary<string, int>(StringComparer.Ordinal) { ["id_number"] = _missingId, ["name"] = _missingName },
             AcceptedByCommunity = byCommunity,
             Variations = new SortedDictionary<string, int>(_variations, StringComparer.Ordinal),
@@ -148,6 +150,13 @@ internal sealed class PopulationRowFactory
                 _accepted++;
                 _acceptedByCommunity[person.Community]++;
                 AddToPool(person);
+            }
+            else if (kind is RowKind.DateFormat or RowKind.PhoneFormat)
+            {
+                // A bad birth date or phone is a field issue: the person is accepted, the value set to null.
+                _accepted++;
+                _acceptedByCommunity[person.Community]++;
+                PlantDefect(kind, person, fields);
             }
             else
             {
@@ -180,7 +189,7 @@ internal sealed class PopulationRowFactory
                 break;
             case RowKind.DateFormat:
                 fields[Col.BirthDate] = BadDate(person.Birth);
-                Count(PopulationReasonCodes.DateFormat);
+                _fieldIssues[PopulationFieldIssueCodes.DateFormat]++;
                 break;
             case RowKind.NameMissing:
                 fields[Col.Name] = Blank();
@@ -194,7 +203,7 @@ internal sealed class PopulationRowFactory
                 break;
             case RowKind.PhoneFormat:
                 fields[Col.Phone] = BadPhone();
-                Count(PopulationReasonCodes.PhoneFormat);
+                _fieldIssues[PopulationFieldIssueCodes.PhoneFormat]++;
                 break;
             case RowKind.IdLength:
                 fields[Col.Id] = WrongLength(person.Id18);
@@ -548,6 +557,14 @@ internal sealed class PopulationRowFactory
         var c = mobile[7..];
         var u = _rng.NextDouble();
         if (u < 0.02) return Varied(PopulationVariations.PhoneEmpty, "");
+        // A landline (area code 025, 8-digit local number, sometimes an extension): a valid phone.
+        if (u < 0.05) return Varied(PopulationVariations.PhoneLandline, _rng.Next(4) switch
+        {
+            0 => Inv($"025-8{_rng.Next(10_000_000):D7}"),
+            1 => Inv($"(025)5{_rng.Next(10_000_000):D7}"),
+            2 => Inv($"025-8{_rng.Next(10_000_000):D7}-{_rng.Next(100, 1000)}"),
+            _ => Inv($"0258{_rng.Next(10_000_000):D7}"),
+        });
         if (u < 0.57) return mobile;
         Vary(PopulationVariations.PhoneFormatted);
         if (u < 0.67) return $"+86 {a} {b} {c}";
@@ -617,8 +634,8 @@ internal sealed class PopulationRowFactory
     private string BadPhone() => _rng.Next(7) switch
     {
         0 => "1234567",
-        1 => "025" + _rng.Next(10_000_000).ToString("D7", CultureInfo.InvariantCulture),
-        2 => "025-8" + _rng.Next(10_000_000).ToString("D7", CultureInfo.InvariantCulture),
+        1 => "110",
+        2 => "025-0" + _rng.Next(10_000_000).ToString("D7", CultureInfo.InvariantCulture), // a local number never starts with 0
         3 => "12" + _rng.Next(1_000_000_000).ToString("D9", CultureInfo.InvariantCulture),
         4 => NewMobile() + _rng.Next(10).ToString(CultureInfo.InvariantCulture),
         5 => NewMobile()[..10],
