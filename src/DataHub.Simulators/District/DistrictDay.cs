@@ -56,7 +56,7 @@ internal static class DistrictDay
             RowCount = newcomers,
             Seed = unchecked(model.Seed + model.Day * 7919),
             Communities = model.Communities.Select(c => (c.Code, c.Name)).ToList(),
-            StreetNames = model.Communities.ToDictionary(c => c.Code[..9], c => c.StreetName).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.First().Value),
+            StreetNames = model.Communities.GroupBy(c => c.Code[..9]).ToDictionary(g => g.Key, g => g.First().StreetName),
             AddressPrefix = model.DistrictName,
             Now = now,
             DefectRates = PopulationDefectRates.None,
