@@ -41,6 +41,10 @@ internal static class EntitySetEndpoint
         var requestUri = new Uri(serviceRoot.AbsoluteUri + route.RawPath + request.RequestUri.Query, UriKind.Absolute);
         var query = FeedQueryParser.Parse(model, serviceRoot, requestUri, raw, token, context.Options);
         if (route.Endpoint == FeedEndpoint.Entity) return EntityEndpoint.Handle(context, serviceRoot, query, dataset, scope, outcome, cancellationToken);
+        if (route.Endpoint == FeedEndpoint.Feed && Download.DownloadFormat.Parse(raw.Value("$format")) is { } download)
+        {
+            return Download.DownloadEndpoint.Handle(context, query, dataset, scope, download, outcome, cancellationToken);
+        }
         if (ApplyEndpoint.Handles(query, route)) return ApplyEndpoint.Handle(context, request, serviceRoot, route, raw, query, dataset, scope, outcome, cancellationToken);
         return route.Endpoint == FeedEndpoint.Count
             ? Count(context, query, dataset, scope, outcome, cancellationToken)

@@ -80,6 +80,7 @@ internal static class QueryGuard
         {
             FeedEndpoint.Metadata => mediaType is "xml" or "application/xml",
             FeedEndpoint.Count => false,
+            FeedEndpoint.Feed when Download.DownloadFormat.Parse(format) is not null => true,
             _ => mediaType is "json" or "application/json"
                  && !value.Contains("odata.metadata=full", StringComparison.Ordinal)
                  && !value.Contains("odata.metadata=none", StringComparison.Ordinal),
@@ -90,6 +91,7 @@ internal static class QueryGuard
             {
                 FeedEndpoint.Metadata => "xml",
                 FeedEndpoint.Count => "（无：$count 总是返回纯文本）",
+                FeedEndpoint.Feed => $"json（odata.metadata=minimal），或下载文件：{Download.DownloadFormat.Supported}",
                 _ => "json（odata.metadata=minimal）",
             };
             throw FeedError.BadRequest("FORMAT_UNSUPPORTED", $"不支持的输出格式 $format={format}；支持：{supported}。", "$format");

@@ -143,11 +143,13 @@ internal static class ApplySql
             var sql = aggregate.Method switch
             {
                 AggregationMethod.VirtualPropertyCount => "count(*)",
-                AggregationMethod.Sum => $"sum({translator.Value(aggregate.Expression)})",
+                // As Microsoft.AspNetCore.OData and Power Query's List.Sum: the sum of no values is 0, not null.
+                AggregationMethod.Sum => $"COALESCE(sum({translator.Value(aggregate.Expression)}), 0)",
                 AggregationMethod.Min => $"min({translator.Value(aggregate.Expression)})",
                 AggregationMethod.Max => $"max({translator.Value(aggregate.Expression)})",
                 AggregationMethod.Average => $"avg({translator.Value(aggregate.Expression)})",
-                AggregationMethod.CountDistinct => $"count(DISTINCT {translator.Value(aggregate.Expression)})",
+                // As Microsoft.AspNetCore.OData and Power Query's List.Distinct: null counts as one distinct value.
+                AggregationMethod.CountDistinct => CountDistinct(translator.Value(aggregate.Expression)),
                 _ => throw Unsupported($"不支持汇总方法 {aggregate.MethodDefinition?.MethodLabel ?? aggregate.Method.ToString()}；支持 sum、min、max、average、countdistinct 和 $count"),
             };
             if (DuckTypes.Of(kind) is { } type) sql = $"CAST({sql} AS {type})";
@@ -156,6 +158,9 @@ internal static class ApplySql
         }
         return result;
     }
+
+    private static string CountDistinct(string value) =>
+        $"(count(DISTINCT {value}) + CASE WHEN count(*) > count({value}) THEN 1 ELSE 0 END)";
 
     private static ApplyScope ScopeOf(IReadOnlyList<ApplyColumn> columns) => new(
         columns.Where(c => c.Declared).Select(c => c.Column).ToHashSet(StringComparer.Ordinal),
