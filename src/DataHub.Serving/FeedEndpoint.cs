@@ -17,4 +17,7 @@ public enum FeedEndpoint
 
     /// <summary><c>{root}{EntitySet}/$count</c>: a number as text/plain.</summary>
     Count,
+
+    /// <summary><c>{root}{EntitySet}('key')</c>: one entity by its key.</summary>
+    Entity,
 }

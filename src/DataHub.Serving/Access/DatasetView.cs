@@ -33,6 +33,15 @@ internal sealed class DatasetView
 
     public ViewColumn? FindProperty(string property) => byProperty.GetValueOrDefault(property);
 
+    /// <summary>
+    /// False for an aggregate-only grant: the feed then answers only <c>$apply</c> with a
+    /// <c>groupby</c>/<c>aggregate</c> step and <c>/$count</c>; pages of rows and key lookups are 403.
+    /// </summary>
+    public bool RowsAllowed { get; private init; } = true;
+
+    /// <summary>This view restricted to aggregates (see <see cref="RowsAllowed"/>): the hook for aggregate-only grants.</summary>
+    public DatasetView AggregatesOnly() => new(Schema, Role, Columns, Key) { RowsAllowed = false };
+
     /// <summary>The view for <paramref name="role"/>, or null when the role may not see the key (then the dataset is not served to it).</summary>
     public static DatasetView? Build(DatasetSchema schema, Role role, AccessPolicy policy)
     {

@@ -47,6 +47,14 @@ internal static class EntitySetEndpoint
         var requestUri = new Uri(serviceRoot.AbsoluteUri + route.RawPath + request.RequestUri.Query, UriKind.Absolute);
         var query = FeedQueryParser.Parse(model, serviceRoot, requestUri, raw, token, context.Options);
         QueryBudget.Check(query, context.Options);
+        // Key lookups, downloads and $apply have endpoints of their own (they open their own
+        // connection; moving them onto the query workers and behind the gate is listed as open work).
+        if (route.Endpoint == FeedEndpoint.Entity) return EntityEndpoint.Handle(context, serviceRoot, query, dataset, scope, outcome, cancellationToken);
+        if (route.Endpoint == FeedEndpoint.Feed && Download.DownloadFormat.Parse(raw.Value("$format")) is { } download)
+        {
+            return Download.DownloadEndpoint.Handle(context, query, dataset, scope, download, outcome, cancellationToken);
+        }
+        if (ApplyEndpoint.Handles(query, route)) return ApplyEndpoint.Handle(context, request, serviceRoot, route, raw, query, dataset, scope, outcome, cancellationToken);
         var work = route.Endpoint == FeedEndpoint.Count
             ? CountWork(query, dataset, scope)
             : PageWork(context, request, serviceRoot, route, raw, query, dataset, scope, out var applied);

@@ -29,11 +29,20 @@ internal sealed record FeedRoute(FeedEndpoint Endpoint, string? EntitySet, strin
                 return new FeedRoute(FeedEndpoint.Feed, set, raw);
             case [var set, "$count"] when IsSetName(set):
                 return new FeedRoute(FeedEndpoint.Count, set, raw);
+            case [var keyed] when KeyedSetName(keyed) is { } set:
+                return new FeedRoute(FeedEndpoint.Entity, set, raw);
             case [var set, ..] when set.Contains('(', StringComparison.Ordinal):
-                throw FeedError.NotImplemented("NOT_IMPLEMENTED", "不支持按主键读取单条记录或导航，请用 $filter 筛选。");
+                throw FeedError.BadRequest("QUERY_INVALID", "按主键读取只支持单条记录本身（如 Population('记录编号')），不支持其属性或导航路径。");
             default:
                 throw NotFound();
         }
+    }
+
+    /// <summary>The set name of <c>Set(key)</c>; the key itself is parsed against the model later.</summary>
+    private static string? KeyedSetName(string segment)
+    {
+        var open = segment.IndexOf('(', StringComparison.Ordinal);
+        return open > 0 && segment.EndsWith(')') && !segment.StartsWith('$') ? segment[..open] : null;
     }
 
     private static bool IsSetName(string segment) =>

@@ -7,14 +7,16 @@ namespace DataHub.Serving.Feed;
 /// </summary>
 internal static class QueryGuard
 {
-    private static readonly HashSet<string> FeedOptions = ["$filter", "$select", "$orderby", "$top", "$skip", "$count", "$skiptoken", "$format"];
+    private static readonly HashSet<string> FeedOptions = ["$filter", "$select", "$orderby", "$top", "$skip", "$count", "$skiptoken", "$format", "$apply"];
 
     // For /$count the spec has $top, $skip, $orderby and $select not affect the number, so they are accepted and ignored.
-    private static readonly HashSet<string> CountOptions = ["$filter", "$format", "$top", "$skip", "$orderby", "$select", "$count", "$skiptoken"];
+    private static readonly HashSet<string> CountOptions = ["$filter", "$format", "$top", "$skip", "$orderby", "$select", "$count", "$skiptoken", "$apply"];
+
+    private static readonly HashSet<string> EntityOptions = ["$select", "$format"];
 
     private static readonly HashSet<string> DocumentOptions = ["$format"];
 
-    private static readonly HashSet<string> KnownButUnsupported = ["$expand", "$search", "$apply", "$compute", "$levels", "$index", "$schemaversion", "$deltatoken", "$id", "$batch"];
+    private static readonly HashSet<string> KnownButUnsupported = ["$expand", "$search", "$compute", "$levels", "$index", "$schemaversion", "$deltatoken", "$id", "$batch"];
 
     private static readonly HashSet<string> SystemNames = new(
         FeedOptions.Concat(KnownButUnsupported).Select(o => o[1..]), StringComparer.OrdinalIgnoreCase);
@@ -25,6 +27,7 @@ internal static class QueryGuard
         {
             FeedEndpoint.Feed => FeedOptions,
             FeedEndpoint.Count => CountOptions,
+            FeedEndpoint.Entity => EntityOptions,
             _ => DocumentOptions,
         };
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -41,7 +44,7 @@ internal static class QueryGuard
             }
             if (KnownButUnsupported.Contains(name))
             {
-                throw FeedError.NotImplemented("QUERY_OPTION_UNSUPPORTED", $"不支持查询参数 {name}。支持的参数：{string.Join("、", FeedOptions)}。", name);
+                throw FeedError.BadRequest("QUERY_OPTION_UNSUPPORTED", Unsupported(name), name);
             }
             if (!allowed.Contains(name))
             {
@@ -60,6 +63,15 @@ internal static class QueryGuard
         if (query.Value("$format") is { } format) CheckFormat(format, endpoint);
     }
 
+    /// <summary>What is not supported and what to do instead (Power BI and Excel send some of these routinely).</summary>
+    private static string Unsupported(string name) => name switch
+    {
+        "$expand" => "不支持 $expand：数据集是扁平表，没有导航属性；请去掉“展开”步骤，直接使用各字段。",
+        "$search" => "不支持全文搜索 $search：请改用 $filter，例如 $filter=contains(字段,'关键词')。",
+        "$compute" => "不支持 $compute：请在 Excel 或 Power BI 中添加计算列，或把表达式直接写在 $filter 中。",
+        _ => $"不支持查询参数 {name}。支持的参数：{string.Join("、", FeedOptions)}。",
+    };
+
     private static void CheckFormat(string format, FeedEndpoint endpoint)
     {
         var value = format.Trim().ToLowerInvariant();
@@ -68,6 +80,7 @@ internal static class QueryGuard
         {
             FeedEndpoint.Metadata => mediaType is "xml" or "application/xml",
             FeedEndpoint.Count => false,
+            FeedEndpoint.Feed when Download.DownloadFormat.Parse(format) is not null => true,
             _ => mediaType is "json" or "application/json"
                  && !value.Contains("odata.metadata=full", StringComparison.Ordinal)
                  && !value.Contains("odata.metadata=none", StringComparison.Ordinal),
@@ -78,6 +91,7 @@ internal static class QueryGuard
             {
                 FeedEndpoint.Metadata => "xml",
                 FeedEndpoint.Count => "（无：$count 总是返回纯文本）",
+                FeedEndpoint.Feed => $"json（odata.metadata=minimal），或下载文件：{Download.DownloadFormat.Supported}",
                 _ => "json（odata.metadata=minimal）",
             };
             throw FeedError.BadRequest("FORMAT_UNSUPPORTED", $"不支持的输出格式 $format={format}；支持：{supported}。", "$format");

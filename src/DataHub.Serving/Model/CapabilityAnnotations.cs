@@ -9,8 +9,8 @@ namespace DataHub.Serving.Model;
 /// <summary>
 /// Capabilities annotations that state exactly what the feed does (EXCEL-ODATA.md rule 9): filter,
 /// sort, top, skip and count work, masked columns can be neither filtered nor sorted, and there is
-/// no expand, search, key lookup, batch, insert, update or delete. <c>Aggregation.ApplySupported</c>
-/// is deliberately absent: <c>$apply</c> is answered with 501.
+/// no expand, search, batch, insert, update or delete; key lookup works; <c>$apply</c> supports
+/// filter, groupby and aggregate (<c>Aggregation.ApplySupported</c>), grouping on unmasked columns only.
 /// </summary>
 internal static class CapabilityAnnotations
 {
@@ -34,7 +34,13 @@ internal static class CapabilityAnnotations
         Annotate(model, set, "CountRestrictions", Record(("Countable", new EdmBooleanConstant(true))));
         Annotate(model, set, "ExpandRestrictions", Record(("Expandable", new EdmBooleanConstant(false))));
         Annotate(model, set, "SearchRestrictions", Record(("Searchable", new EdmBooleanConstant(false))));
-        Annotate(model, set, "IndexableByKey", new EdmBooleanConstant(false));
+        Annotate(model, set, "IndexableByKey", new EdmBooleanConstant(true));
+        var groupable = view.Columns.Where(c => !c.IsMasked).Select(c => (IEdmExpression)new EdmPropertyPathExpression(c.Property)).ToArray();
+        var apply = new EdmVocabularyAnnotation(set, AggregationVocabulary.ApplySupported, Record(
+            ("Transformations", new EdmCollectionExpression(new[] { "filter", "groupby", "aggregate" }.Select(t => (IEdmExpression)new EdmStringConstant(t)).ToArray())),
+            ("GroupableProperties", new EdmCollectionExpression(groupable))));
+        apply.SetSerializationLocation(model, EdmVocabularyAnnotationSerializationLocation.Inline);
+        model.AddVocabularyAnnotation(apply);
         Annotate(model, set, "InsertRestrictions", Record(("Insertable", new EdmBooleanConstant(false))));
         Annotate(model, set, "UpdateRestrictions", Record(("Updatable", new EdmBooleanConstant(false))));
         Annotate(model, set, "DeleteRestrictions", Record(("Deletable", new EdmBooleanConstant(false))));

@@ -21,6 +21,7 @@ internal static class EdmModelFactory
     public static (EdmModel Model, IReadOnlyList<EdmEntitySet> Sets) Build(IReadOnlyList<DatasetView> views)
     {
         var model = new EdmModel();
+        AggregationVocabulary.Reference(model);
         var container = new EdmEntityContainer(Namespace, ContainerName);
         model.AddElement(container);
         CapabilityAnnotations.ApplyToContainer(model, container);

@@ -19,7 +19,8 @@ namespace DataHub.Serving.Query;
 /// A column masked for the principal may not appear anywhere: filtering or sorting on it would
 /// reveal it one comparison at a time.
 /// </summary>
-internal sealed class ExpressionTranslator(DatasetView view, SqlStatement statement)
+/// <param name="apply">Inside <c>$apply</c> after a <c>groupby</c>/<c>aggregate</c>: the columns and aliases that still exist (null: the dataset's rows).</param>
+internal sealed class ExpressionTranslator(DatasetView view, SqlStatement statement, ApplyScope? apply = null)
 {
     /// <summary>SQL for a boolean expression used as (part of) a WHERE condition.</summary>
     public string Predicate(SingleValueNode node)
@@ -60,10 +61,12 @@ internal sealed class ExpressionTranslator(DatasetView view, SqlStatement statem
                 return In(i, predicate: false);
             case SingleValueFunctionCallNode f:
                 return FunctionTranslator.Translate(f, Value);
+            case SingleValueOpenPropertyAccessNode open when apply?.Alias(open.Name) is { } alias:
+                return SqlStatement.Identifier(alias.Column);
             case SingleValueOpenPropertyAccessNode open:
                 throw FeedError.BadRequest("QUERY_INVALID", $"没有名为“{open.Name}”的字段。", "$filter");
             default:
-                throw FeedError.NotImplemented("EXPRESSION_UNSUPPORTED", $"不支持此类查询表达式（{node.Kind}）。");
+                throw FeedError.BadRequest("EXPRESSION_UNSUPPORTED", $"不支持此类查询表达式（{node.Kind}），请改用比较、and/or/not、in 和支持的函数。");
         }
     }
 
@@ -128,7 +131,7 @@ internal sealed class ExpressionTranslator(DatasetView view, SqlStatement statem
     {
         if (node.TypeReference is { } t && t.IsDuration() || IsDuration(node.Left) || IsDuration(node.Right))
         {
-            throw FeedError.NotImplemented("EXPRESSION_UNSUPPORTED", "不支持日期时间间隔（Duration）运算。", "$filter");
+            throw FeedError.BadRequest("EXPRESSION_UNSUPPORTED", "不支持日期时间间隔（Duration）运算，请直接与日期或时间常量比较。", "$filter");
         }
         var left = Value(node.Left);
         var right = Value(node.Right);
@@ -141,8 +144,9 @@ internal sealed class ExpressionTranslator(DatasetView view, SqlStatement statem
             BinaryOperatorKind.Divide when IsIntegral(node.Left) && IsIntegral(node.Right) => $"({left} // {right})",
             BinaryOperatorKind.Divide => $"({left} / {right})",
             BinaryOperatorKind.Modulo => $"({left} % {right})",
-            BinaryOperatorKind.Has => throw FeedError.NotImplemented("EXPRESSION_UNSUPPORTED", "不支持 has 运算符。", "$filter"),
-            var other => throw FeedError.NotImplemented("EXPRESSION_UNSUPPORTED", $"不支持运算符 {other}。", "$filter"),
+            // The schemas declare no enumeration (flags) types: has has nothing to apply to.
+            BinaryOperatorKind.Has => throw FeedError.BadRequest("EXPRESSION_UNSUPPORTED", "has 运算符只适用于枚举（标志）类型，本数据集没有这类字段；请用 eq 或 in 比较。", "$filter"),
+            var other => throw FeedError.BadRequest("EXPRESSION_UNSUPPORTED", $"不支持运算符 {other}。", "$filter"),
         };
     }
 
@@ -150,7 +154,7 @@ internal sealed class ExpressionTranslator(DatasetView view, SqlStatement statem
     {
         if (node.Right is not CollectionConstantNode list)
         {
-            throw FeedError.NotImplemented("EXPRESSION_UNSUPPORTED", "in 运算符右侧只能是常量列表，如 ('a','b')。", "$filter");
+            throw FeedError.BadRequest("EXPRESSION_UNSUPPORTED", "in 运算符右侧只能是常量列表，如 ('a','b')。", "$filter");
         }
         var left = Value(node.Left);
         var values = list.Collection.Where(c => c.Value is not null).Select(Constant).ToArray();
@@ -169,13 +173,19 @@ internal sealed class ExpressionTranslator(DatasetView view, SqlStatement statem
     {
         if (node.Source is not ResourceRangeVariableReferenceNode)
         {
-            throw FeedError.NotImplemented("EXPRESSION_UNSUPPORTED", "不支持访问嵌套属性。", "$filter");
+            throw FeedError.BadRequest("EXPRESSION_UNSUPPORTED", "不支持访问嵌套属性。", "$filter");
         }
         var column = view.FindProperty(node.Property.Name)
             ?? throw FeedError.BadRequest("QUERY_INVALID", $"没有名为“{node.Property.Name}”的字段。", "$filter");
         if (column.IsMasked)
         {
-            throw FeedError.BadRequest("COLUMN_MASKED", $"字段“{column.Property}”已脱敏，不能用于筛选或排序。");
+            throw apply is null
+                ? FeedError.BadRequest("COLUMN_MASKED", $"字段“{column.Property}”已脱敏，不能用于筛选或排序。")
+                : FeedError.BadRequest("COLUMN_MASKED", $"字段“{column.Property}”已脱敏，不能用于筛选、排序、分组或汇总。", "$apply");
+        }
+        if (apply is not null && !apply.HasColumn(column.Column))
+        {
+            throw FeedError.BadRequest("QUERY_INVALID", $"字段“{column.Property}”在 $apply 分组之后已不存在：只能使用分组字段和汇总结果的别名。", "$apply");
         }
         return SqlStatement.Identifier(column.Column);
     }

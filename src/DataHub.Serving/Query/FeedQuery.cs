@@ -1,6 +1,7 @@
 using DataHub.Serving.Access;
 using DataHub.Serving.Model;
 using Microsoft.OData.UriParser;
+using Microsoft.OData.UriParser.Aggregation;
 
 namespace DataHub.Serving.Query;
 
@@ -27,4 +28,7 @@ internal sealed record FeedQuery(
     string Fingerprint)
 {
     public DatasetView View => Model.View;
+
+    /// <summary><c>$apply</c> with at least one groupby/aggregate step (a chain of filters alone is folded into <see cref="Filter"/>), else null.</summary>
+    public ApplyClause? Apply { get; init; }
 }

@@ -23,6 +23,8 @@ internal static class FeedQueryParser
         };
 
         var path = Step("", parser.ParsePath);
+        // $apply first: the parser binds $filter and $orderby to its result (grouped properties, aliases).
+        var apply = Step("$apply", parser.ParseApply);
         var filter = Step("$filter", parser.ParseFilter);
         var orderBy = Step("$orderby", parser.ParseOrderBy);
         var select = Step("$select", parser.ParseSelectAndExpand);
@@ -30,10 +32,20 @@ internal static class FeedQueryParser
         var skip = Step("$skip", parser.ParseSkip);
         var count = Step("$count", parser.ParseCount) ?? false;
 
-        var fingerprint = SkipTokenCodec.Fingerprint(model.Set.Name, raw.Value("$filter"), raw.Value("$orderby"));
+        // A token is bound to $apply too (appended only when present, so plain feeds keep their tokens).
+        var orderByText = raw.Value("$apply") is { } applyText ? raw.Value("$orderby") + "\n$apply=" + applyText : raw.Value("$orderby");
+        var fingerprint = SkipTokenCodec.Fingerprint(model.Set.Name, raw.Value("$filter"), orderByText);
         if (token is not null && token.Fingerprint != fingerprint) throw SkipTokenCodec.Invalid();
 
-        return new FeedQuery(model, path, filter, OrderItems(orderBy, options), Columns(model.View, select), select, top, skip, count, token, fingerprint);
+        (apply, filter) = ApplyParsing.FoldFilters(apply, filter);
+        if (apply is not null && select is { AllSelected: false })
+        {
+            throw FeedError.BadRequest("QUERY_INVALID", "$apply 与 $select 不能同时使用：$apply 的结果只含分组字段和汇总别名。", "$select");
+        }
+        return new FeedQuery(model, path, filter, OrderItems(orderBy, options), Columns(model.View, select), select, top, skip, count, token, fingerprint)
+        {
+            Apply = apply,
+        };
     }
 
     private static T Step<T>(string option, Func<T> parse)
@@ -85,7 +97,7 @@ internal static class FeedQueryParser
                     wanted.Add(p.Property.Name);
                     break;
                 case ExpandedNavigationSelectItem or ExpandedReferenceSelectItem:
-                    throw FeedError.NotImplemented("QUERY_OPTION_UNSUPPORTED", "不支持 $expand：数据集是扁平表，没有导航属性。", "$expand");
+                    throw FeedError.BadRequest("QUERY_OPTION_UNSUPPORTED", "不支持 $expand：数据集是扁平表，没有导航属性；请去掉“展开”步骤，直接使用各字段。", "$expand");
                 default:
                     throw FeedError.BadRequest("QUERY_INVALID", "$select 只能列出字段名（用逗号分隔）或 *。", "$select");
             }

@@ -43,11 +43,11 @@ internal static class FunctionTranslator
     {
         if (!Functions.TryGetValue(node.Name, out var sql))
         {
-            throw FeedError.NotImplemented("FUNCTION_UNSUPPORTED", $"不支持函数 {node.Name}。支持的函数：{string.Join("、", Supported)}。", "$filter");
+            throw FeedError.BadRequest("FUNCTION_UNSUPPORTED", $"不支持函数 {node.Name}。支持的函数：{string.Join("、", Supported)}。", "$filter");
         }
         var args = node.Parameters.Select(p => p is SingleValueNode s
             ? value(s)
-            : throw FeedError.NotImplemented("EXPRESSION_UNSUPPORTED", $"函数 {node.Name} 的参数不支持集合。", "$filter")).ToArray();
+            : throw FeedError.BadRequest("EXPRESSION_UNSUPPORTED", $"函数 {node.Name} 的参数不支持集合。", "$filter")).ToArray();
         return sql(args);
     }
 }

@@ -23,5 +23,5 @@ internal static class Literals
     };
 
     private static FeedError Unsupported(string what) =>
-        FeedError.NotImplemented("LITERAL_UNSUPPORTED", $"不支持{what}类型的常量。", "$filter");
+        FeedError.BadRequest("LITERAL_UNSUPPORTED", $"不支持{what}类型的常量，请改用字符串、数字、布尔、日期或带时区的日期时间常量。", "$filter");
 }

@@ -89,7 +89,11 @@ public sealed class MetadataTests(TestLake lake) : IClassFixture<TestLake>
         Assert.False(RecordBool("InsertRestrictions", "Insertable"));
         Assert.False(RecordBool("UpdateRestrictions", "Updatable"));
         Assert.False(RecordBool("DeleteRestrictions", "Deletable"));
-        Assert.DoesNotContain(model.VocabularyAnnotations, a => a.Term.FullName().StartsWith("Org.OData.Aggregation", StringComparison.Ordinal));
+        Assert.True(Bool("IndexableByKey"));
+        var apply = Assert.Single(model.VocabularyAnnotations, a => a.Target == set && a.Term.FullName() == "Org.OData.Aggregation.V1.ApplySupported");
+        var transformations = ((IEdmCollectionExpression)((IEdmRecordExpression)apply.Value).FindProperty("Transformations").Value).Elements
+            .Select(e => ((IEdmStringConstantExpression)e).Value);
+        Assert.Equal(["filter", "groupby", "aggregate"], transformations);
     }
 
     [Fact]

@@ -15,10 +15,11 @@ public static class ODataReading
         return CsdlReader.Parse(reader);
     }
 
-    public static async Task<(List<ODataResource> Rows, ODataResourceSet Set)> ReadFeedAsync(IEdmModel model, string entitySet, FeedResponse page, Uri root)
+    public static async Task<(List<ODataResource> Rows, ODataResourceSet Set)> ReadFeedAsync(IEdmModel model, string entitySet, FeedResponse page, Uri root, Action<ODataMessageReaderSettings>? configure = null)
     {
         var message = new ReadMessage(page);
         var settings = new ODataMessageReaderSettings { BaseUri = root, EnableMessageStreamDisposal = true };
+        configure?.Invoke(settings);
         using var messageReader = new ODataMessageReader((IODataResponseMessageAsync)message, settings, model);
         var set = model.EntityContainer.FindEntitySet(entitySet);
         var reader = await messageReader.CreateODataResourceSetReaderAsync(set, set.EntityType);

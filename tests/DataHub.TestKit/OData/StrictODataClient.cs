@@ -185,7 +185,10 @@ public sealed partial class StrictODataClient
         var keyNames = entityType.Key().Select(p => p.Name).ToList();
 
         var originalQuery = QueryHelpers.ParseQuery(url.Query);
-        var selected = SelectedProperties(url, originalQuery, entityType);
+        // $apply (groupby/aggregate) answers its own properties: the grouped ones and the aliases,
+        // listed in the context URL like a $select list; aliases are dynamic properties.
+        var applyProperties = AppliedProperties(url, originalQuery, model, entitySet);
+        var selected = applyProperties ?? SelectedProperties(url, originalQuery, entityType);
         var expectedProperties = selected ?? entityType.StructuralProperties().Select(p => p.Name).ToList();
         var checkKeys = keyNames.All(expectedProperties.Contains);
         var hasTopOrSkip = originalQuery.ContainsKey("$top") || originalQuery.ContainsKey("$skip");
@@ -227,7 +230,7 @@ public sealed partial class StrictODataClient
             response.AssertJson();
 
             var raw = ReadRawPage(response, root, setName, selected, pageNumber);
-            var page = await ReadPageStrictAsync(response, root, model, entitySet, cancellationToken);
+            var page = await ReadPageStrictAsync(response, root, model, entitySet, cancellationToken, dynamicProperties: applyProperties is not null);
 
             if (raw.NextLink is null != page.NextLink is null)
             {
@@ -473,14 +476,16 @@ public sealed partial class StrictODataClient
         return new RawPage(nextLink);
     }
 
-    private static async Task<StrictPage> ReadPageStrictAsync(FetchedResponse response, Uri root, IEdmModel model, IEdmEntitySet entitySet, CancellationToken cancellationToken)
+    private static async Task<StrictPage> ReadPageStrictAsync(FetchedResponse response, Uri root, IEdmModel model, IEdmEntitySet entitySet, CancellationToken cancellationToken, bool dynamicProperties = false)
     {
         var rows = new List<IReadOnlyDictionary<string, object?>>();
         Uri? nextLink = null;
         long? count = null;
         try
         {
-            using var messageReader = new ODataMessageReader((IODataResponseMessageAsync)response.ToODataMessage(), ReaderSettings(root), model);
+            var settings = ReaderSettings(root);
+            if (dynamicProperties) settings.Validations &= ~ValidationKinds.ThrowOnUndeclaredPropertyForNonOpenType;
+            using var messageReader = new ODataMessageReader((IODataResponseMessageAsync)response.ToODataMessage(), settings, model);
             var reader = await messageReader.CreateODataResourceSetReaderAsync(entitySet, entitySet.EntityType);
             var depth = 0;
             while (await reader.ReadAsync())
@@ -555,6 +560,46 @@ public sealed partial class StrictODataClient
         }
 
         return string.Join(",", parts);
+    }
+
+    /// <summary>
+    /// The properties a <c>$apply</c> result has, derived independently of the server with
+    /// Microsoft.OData's parser: the last groupby's properties plus the aliases of its aggregate (or of
+    /// a final aggregate); null when there is no $apply or it only filters.
+    /// </summary>
+    private static List<string>? AppliedProperties(Uri url, Dictionary<string, StringValues> query, IEdmModel model, IEdmEntitySet entitySet)
+    {
+        if (!query.TryGetValue("$apply", out var apply)) return null;
+        Microsoft.OData.UriParser.Aggregation.ApplyClause clause;
+        try
+        {
+            clause = new Microsoft.OData.UriParser.ODataQueryOptionParser(model, entitySet.EntityType, entitySet, new Dictionary<string, string> { ["$apply"] = apply.ToString() }).ParseApply();
+        }
+        catch (ODataException e)
+        {
+            throw new StrictODataException(url, $"$apply does not parse against the model: {e.Message}", e);
+        }
+
+        List<string>? properties = null;
+        foreach (var step in clause.Transformations)
+        {
+            switch (step)
+            {
+                case Microsoft.OData.UriParser.Aggregation.GroupByTransformationNode g:
+                    properties = g.GroupingProperties.Select(p => p.Name).ToList();
+                    if (g.ChildTransformations is Microsoft.OData.UriParser.Aggregation.AggregateTransformationNode inner)
+                    {
+                        properties.AddRange(inner.AggregateExpressions.Select(e => e.Alias));
+                    }
+
+                    break;
+                case Microsoft.OData.UriParser.Aggregation.AggregateTransformationNode a:
+                    properties = a.AggregateExpressions.Select(e => e.Alias).ToList();
+                    break;
+            }
+        }
+
+        return properties;
     }
 
     private static List<string>? SelectedProperties(Uri url, Dictionary<string, StringValues> query, IEdmEntityType entityType)
