@@ -26,7 +26,7 @@ internal static class EntitySetEndpoint
             ?? throw FeedError.NotFound($"数据集“{route.EntitySet}”不存在或尚未发布。可用的数据集见服务根地址。");
         outcome.Dataset = current.Schema.Name;
 
-        var fingerprint = SkipTokenCodec.Fingerprint(current.Schema.EntitySetName, raw.Value("$filter"), raw.Value("$orderby"));
+        var fingerprint = SkipTokenCodec.Fingerprint(current.Schema.EntitySetName, raw);
         var token = route.Endpoint == FeedEndpoint.Feed && raw.Value("$skiptoken") is { } text ? context.Tokens.Decode(text, fingerprint) : null;
         // Version pinning: a later page reads the version its first page read, even if a newer one
         // was published in between; a version the catalog no longer keeps cannot be continued

@@ -32,9 +32,7 @@ internal static class FeedQueryParser
         var skip = Step("$skip", parser.ParseSkip);
         var count = Step("$count", parser.ParseCount) ?? false;
 
-        // A token is bound to $apply too (appended only when present, so plain feeds keep their tokens).
-        var orderByText = raw.Value("$apply") is { } applyText ? raw.Value("$orderby") + "\n$apply=" + applyText : raw.Value("$orderby");
-        var fingerprint = SkipTokenCodec.Fingerprint(model.Set.Name, raw.Value("$filter"), orderByText);
+        var fingerprint = SkipTokenCodec.Fingerprint(model.Set.Name, raw);
         if (token is not null && token.Fingerprint != fingerprint) throw SkipTokenCodec.Invalid();
 
         (apply, filter) = ApplyParsing.FoldFilters(apply, filter);

@@ -1,3 +1,4 @@
+using DataHub.Serving.Feed;
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
@@ -138,6 +139,17 @@ internal sealed class SkipTokenCodec
             "T" => new DateTimeOffset(long.Parse(text, inv), TimeSpan.Zero),
             _ => throw new FormatException(),
         };
+    }
+
+    /// <summary>
+    /// The fingerprint of a request's query options as sent: the entity set, $filter, $orderby and,
+    /// when present, $apply (appended only then, so plain feeds keep their tokens). The parser and
+    /// the endpoint that decrypts the token (the fingerprint is its associated data) use this one rule.
+    /// </summary>
+    public static string Fingerprint(string entitySet, RawQuery raw)
+    {
+        var orderBy = raw.Value("$apply") is { } apply ? raw.Value("$orderby") + "\n$apply=" + apply : raw.Value("$orderby");
+        return Fingerprint(entitySet, raw.Value("$filter"), orderBy);
     }
 
     /// <summary>A short hash of what the keyset depends on: the entity set, $filter and $orderby as sent.</summary>
