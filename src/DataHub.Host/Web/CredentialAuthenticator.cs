@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using DataHub.Catalog.Changes;
 using DataHub.Catalog.Principals;
 using DataHub.Core.Access;
 
@@ -12,17 +13,24 @@ namespace DataHub.Host.Web;
 /// Verified credentials are cached briefly because PBKDF2 is deliberately slow and Power Query
 /// sends one request per page.
 /// </summary>
-public sealed class CredentialAuthenticator(PrincipalStore principals, TimeProvider time)
+public sealed class CredentialAuthenticator(PrincipalStore principals, TimeProvider time, ChangeSignal? signal = null)
 {
     public const string ApiKeyParameter = "api_key";
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, (Principal Principal, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private long _principalsVersion;
 
     /// <summary>The principal the request proves, or null (the caller answers 401).</summary>
     public async Task<Principal?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (user, secret) = Read(request);
         if (secret is null) return null;
+        // Disabling a principal, resetting a password or revoking a key bites at once: any change drops the cache.
+        if (signal is not null)
+        {
+            var version = signal.Version(ChangeKind.Principals);
+            if (Interlocked.Exchange(ref _principalsVersion, version) != version) _cache.Clear();
+        }
         var cacheKey = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(user + "\n" + secret)));
         if (_cache.TryGetValue(cacheKey, out var hit) && hit.Until > time.GetUtcNow()) return hit.Principal;
 

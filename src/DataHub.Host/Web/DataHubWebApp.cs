@@ -32,7 +32,7 @@ public static class DataHubWebApp
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(engine.Time);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new CredentialAuthenticator(engine.Catalog.Principals, engine.Time));
+        builder.Services.AddSingleton(new CredentialAuthenticator(engine.Catalog.Principals, engine.Time, engine.Catalog.Signal));
         builder.Services.AddFeeds(engine, options);
         builder.Services.AddResponseCompression(o =>
         {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using DataHub.Catalog.Audit;
-using DataHub.Core.Access;
 using DataHub.Host.Composition;
 using DataHub.Serving;
 using Microsoft.AspNetCore.Http.Extensions;
@@ -22,6 +21,9 @@ internal static partial class FeedEndpoints
     {
         services.AddSingleton(new CatalogServedDatasets(engine.Catalog));
         services.AddSingleton<IServedDatasets>(sp => sp.GetRequiredService<CatalogServedDatasets>());
+        services.AddSingleton(engine.Catalog);
+        services.AddSingleton(new CatalogDatasetGrants(engine.Catalog, engine.Time));
+        services.AddSingleton<IDatasetGrants>(sp => sp.GetRequiredService<CatalogDatasetGrants>());
         services.AddHostedService<ServedDatasetsRefresher>();
         services.AddDataHubServing(o =>
         {
@@ -39,20 +41,35 @@ internal static partial class FeedEndpoints
         app.MapGet("/odata/{**path}", HandleAsync);
     }
 
-    private static async Task HandleAsync(HttpContext http, CredentialAuthenticator auth, ODataFeedService feeds, DataHubEngine engine, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext http, CredentialAuthenticator auth, ODataFeedService feeds, CatalogDatasetGrants grants,
+        DataHubEngine engine, ILoggerFactory loggers)
     {
         var ct = http.RequestAborted;
+        var started = engine.Time.GetTimestamp();
         var principal = await auth.AuthenticateAsync(http.Request, ct);
-        var path = AuditPath(http.Request);
         if (principal is null)
         {
-            await AuditAsync(engine, "(未认证)", null, null, path, StatusCodes.Status401Unauthorized, 0, "UNAUTHORIZED", http);
+            // Failed logins are counted per user name, address and minute (not one row per guess);
+            // a request without any credentials (Excel's first, anonymous probe) is no login attempt.
+            if (FeedAudit.PresentedUser(http.Request) is { } user) await FeedAudit.FailedLoginAsync(engine, user, http);
             await ChallengeAsync(http, ct);
             return;
         }
 
+        await grants.EnsureFreshAsync(ct);
         var root = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/odata/");
         await using var result = await feeds.HandleAsync(new FeedRequest(principal, root, RequestUri(http.Request, root), http.Request.Headers["Prefer"].ToString()), ct);
+        var log = loggers.CreateLogger("DataHub.Feeds");
+
+        // The audit record is durable before the first byte of the answer leaves; without it, no answer.
+        var first = result.Outcome;
+        var auditId = await FeedAudit.ReserveAsync(engine, principal.Name, first.Dataset, first.Version, result.StatusCode, http, log);
+        if (auditId is null)
+        {
+            await FeedAudit.UnavailableAsync(http, ct);
+            return;
+        }
+
         http.Response.StatusCode = result.StatusCode;
         foreach (var (name, value) in result.Headers) http.Response.Headers[name] = value;
         try
@@ -62,15 +79,15 @@ internal static partial class FeedEndpoints
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Part of a 200 page may be out already: abort, so the client sees a failure, not a short page.
-            loggers.CreateLogger("DataHub.Feeds").LogError(e, "Writing a feed page failed");
+            log.LogError(e, "Writing a feed page failed");
             http.Features.Get<IHttpResponseBodyFeature>()?.Writer.CancelPendingFlush();
             http.Abort();
         }
         finally
         {
             var o = result.Outcome;
-            if (o.Failure is not null) loggers.CreateLogger("DataHub.Feeds").LogWarning("Feed request failed: {Code} {Failure}", o.ErrorCode, o.Failure);
-            await AuditAsync(engine, principal.Name, o.Dataset, o.Version, path, o.StatusCode, o.RowsReturned, o.ErrorCode, http);
+            if (o.Failure is not null) log.LogWarning("Feed request failed: {Code} {Failure}", o.ErrorCode, o.Failure);
+            await FeedAudit.CompleteAsync(engine, auditId, o.StatusCode, o.RowsReturned, o.ErrorCode, engine.Time.GetElapsedTime(started), log);
         }
     }
 
@@ -99,14 +116,9 @@ internal static partial class FeedEndpoints
         return new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, path, query));
     }
 
+    // One rule for every spelling of the key parameter (api_key, API_KEY, Api-Key…), shared with the audit.
     private static QueryString QueryWithoutApiKey(HttpRequest request) =>
-        request.Query.ContainsKey(CredentialAuthenticator.ApiKeyParameter)
-            ? QueryString.Create(request.Query.Where(q => q.Key != CredentialAuthenticator.ApiKeyParameter))
+        request.Query.Keys.Any(AuditRedaction.IsApiKeyName)
+            ? QueryString.Create(request.Query.Where(q => !AuditRedaction.IsApiKeyName(q.Key)))
             : request.QueryString;
-
-    private static string AuditPath(HttpRequest request) => request.Path + QueryWithoutApiKey(request).ToUriComponent();
-
-    private static Task AuditAsync(DataHubEngine engine, string principal, string? dataset, long? version, string path, int status, long rows, string? error, HttpContext http) =>
-        engine.Catalog.Access.AppendAsync(new AccessRecord(engine.Time.GetUtcNow(), principal, dataset, version, http.Request.Method, path, status, rows, error,
-            http.Request.Headers.UserAgent.ToString()), CancellationToken.None);
 }
