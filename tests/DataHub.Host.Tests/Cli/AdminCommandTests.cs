@@ -129,6 +129,30 @@ public sealed partial class AdminCommandTests : IAsyncLifetime
         Assert.Contains(id, output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Catalog_SetShowExport_WritesDcatAndSpreadsheet()
+    {
+        var engine = await _fx.OpenEngineAsync();
+        var (source, _) = await DemoSetup.PrepareAsync(engine, rows: 200, seed: 4, default);
+        Assert.Equal(CommandLine.Ok, (await Run("ingest", source)).Code);
+        await Run("users", "add", "boss", "--role", "steward", "--unit", "320113", "--password", "boss-password-1");
+
+        var (code, output, err) = await Run("catalog", "set", "population", "--as", "boss", "--theme", "人口", "--open", "是");
+        Assert.True(code == CommandLine.Ok, err);
+        Assert.Contains("第 1 版", output, StringComparison.Ordinal);
+        (_, output, _) = await Run("catalog", "show", "population");
+        Assert.Contains("人口", output, StringComparison.Ordinal);
+        Assert.Equal(CommandLine.Failed, (await Run("catalog", "set", "population", "--as", "boss", "--update-cycle", "偶尔")).Code);
+
+        var dcat = Path.Combine(_fx.Data.Root, "open.jsonld");
+        var xlsx = Path.Combine(_fx.Data.Root, "catalog.xlsx");
+        (code, _, err) = await Run("catalog", "export", "--dcat", dcat, "--xlsx", xlsx, "--base-url", "https://data.example");
+        Assert.True(code == CommandLine.Ok, err);
+        Assert.Contains("https://data.example/odata/Population", await File.ReadAllTextAsync(dcat), StringComparison.Ordinal);
+        var rows = MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "信息资源").Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal("是", Assert.Single(rows)["是否向社会开放"]);
+    }
+
     [GeneratedRegex("初始密码（只显示这一次，请妥善转交）：(\\S+)")]
     private static partial Regex PrintedSecret();
 }
