@@ -55,7 +55,7 @@ public static class CommandLine
                   生成模拟的部门导出（南京市栖霞区），入湖，启动目录、OData 服务，并打印登录凭据。
               datahub ingest SOURCE_FILE [--data DIR] [--json]
                   运行一次数据源定义文件（.yaml），打印运行报告；失败时退出码为 1，不发布新版本。
-              datahub serve [--data DIR] [--urls http://127.0.0.1:5080]
+              datahub serve [--data DIR] [--urls http://127.0.0.1:5080] [--trusted-proxy IP[,IP]]
                   只启动服务（使用 DIR 中已有的目录和数据湖）。
               datahub users add NAME --role ROLE --unit 区划代码 [--display 名称] [--password P]
               datahub users list | disable NAME | enable NAME | reset NAME [--password P]

@@ -1,6 +1,7 @@
-using System.Text.Json;
 using DataHub.Catalog.Audit;
 using DataHub.Host.Composition;
+using DataHub.Host.Web.Auth;
+using Microsoft.AspNetCore.Authentication;
 using DataHub.Serving;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
@@ -13,10 +14,6 @@ namespace DataHub.Host.Web;
 /// </summary>
 internal static partial class FeedEndpoints
 {
-    public const string Realm = "DataHub";
-
-    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static IServiceCollection AddFeeds(this IServiceCollection services, DataHubEngine engine, WebOptions options)
     {
         services.AddSingleton(new CatalogServedDatasets(engine.Catalog));
@@ -30,6 +27,7 @@ internal static partial class FeedEndpoints
             o.PageSize = options.PageSize;
             o.MemoryLimit = options.DuckDbMemoryLimit;
             o.Threads = options.DuckDbThreads;
+            o.ServerTiming = options.ServerTiming;
             o.Secret = Convert.ToHexStringLower(SecretFiles.LoadOrCreate(engine.Data.ServingSecretPath));
         });
         return services;
@@ -41,24 +39,25 @@ internal static partial class FeedEndpoints
         app.MapGet("/odata/{**path}", HandleAsync);
     }
 
-    private static async Task HandleAsync(HttpContext http, CredentialAuthenticator auth, ODataFeedService feeds, CatalogDatasetGrants grants,
-        DataHubEngine engine, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext http, ODataFeedService feeds, CatalogDatasetGrants grants, DataHubEngine engine, ILoggerFactory loggers)
     {
         var ct = http.RequestAborted;
         var started = engine.Time.GetTimestamp();
-        var principal = await auth.AuthenticateAsync(http.Request, ct);
+        // UseAuthentication has run the DataHub scheme (Basic / API key for feeds); no cookie here.
+        var principal = DataHubClaims.FromClaims(http.User);
         if (principal is null)
         {
-            // Failed logins are counted per user name, address and minute (not one row per guess);
-            // a request without any credentials (Excel's first, anonymous probe) is no login attempt.
-            if (FeedAudit.PresentedUser(http.Request) is { } user) await FeedAudit.FailedLoginAsync(engine, user, http);
-            await ChallengeAsync(http, ct);
+            await AuditAsync(engine, "(未认证)", null, null, AuditRedaction.Redact(http.Request.Path.ToString(), http.Request.QueryString.Value),
+                StatusCodes.Status401Unauthorized, 0, "UNAUTHORIZED", http);
+            // The credentials handler answers 401 with the Basic challenge, or 429 when throttled.
+            await http.ChallengeAsync(DataHubClaims.Scheme);
             return;
         }
 
         await grants.EnsureFreshAsync(ct);
         var root = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/odata/");
-        await using var result = await feeds.HandleAsync(new FeedRequest(principal, root, RequestUri(http.Request, root), http.Request.Headers["Prefer"].ToString()), ct);
+        await using var result = await feeds.HandleAsync(new FeedRequest(principal, root, RequestUri(http.Request, root), http.Request.Headers["Prefer"].ToString(),
+            IfNoneMatch: http.Request.Headers.IfNoneMatch.ToString()), ct);
         var log = loggers.CreateLogger("DataHub.Feeds");
 
         // The audit record is durable before the first byte of the answer leaves; without it, no answer.
@@ -91,23 +90,6 @@ internal static partial class FeedEndpoints
         }
     }
 
-    private static async Task ChallengeAsync(HttpContext http, CancellationToken ct)
-    {
-        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        http.Response.Headers.WWWAuthenticate = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
-        http.Response.Headers["OData-Version"] = "4.0";
-        http.Response.ContentType = "application/json; charset=utf-8";
-        var body = new
-        {
-            error = new
-            {
-                code = "UNAUTHORIZED",
-                message = "需要登录：请在 Excel 中选择“基本”身份验证，输入用户名和密码（或任意用户名 + API 密钥作为密码）。",
-            },
-        };
-        await http.Response.WriteAsync(JsonSerializer.Serialize(body, Json), ct);
-    }
-
     /// <summary>The request as the serving layer sees it: the API key removed, so it never reaches a nextLink.</summary>
     private static Uri RequestUri(HttpRequest request, Uri root)
     {
@@ -116,9 +98,9 @@ internal static partial class FeedEndpoints
         return new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, path, query));
     }
 
-    // One rule for every spelling of the key parameter (api_key, API_KEY, Api-Key…), shared with the audit.
-    private static QueryString QueryWithoutApiKey(HttpRequest request) =>
-        request.Query.Keys.Any(AuditRedaction.IsApiKeyName)
-            ? QueryString.Create(request.Query.Where(q => !AuditRedaction.IsApiKeyName(q.Key)))
-            : request.QueryString;
+    private static QueryString QueryWithoutApiKey(HttpRequest request) => ApiKeyParameter.Strip(request);
+
+    private static Task AuditAsync(DataHubEngine engine, string principal, string? dataset, long? version, string path, int status, long rows, string? error, HttpContext http) =>
+        engine.Catalog.Access.AppendAsync(new AccessRecord(engine.Time.GetUtcNow(), principal, dataset, version, http.Request.Method, path, status, rows, error,
+            http.Request.Headers.UserAgent.ToString(), null, FeedAudit.ClientAddress(http)), CancellationToken.None);
 }

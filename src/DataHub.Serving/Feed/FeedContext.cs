@@ -24,6 +24,10 @@ internal sealed class FeedContext(IServedDatasets datasets, IDatasetGrants grant
 
     public SkipTokenCodec Tokens { get; } = new(options.Secret);
 
+    public AdmissionGate Gate { get; } = new(options.MaxConcurrentRequests);
+
+    public ContextUrls ContextUrls { get; } = new();
+
     /// <summary>
     /// The current datasets <paramref name="principal"/> may open, each with its grant (403 when its
     /// scope is unacceptable for its role). A dataset the open list does not grant is not listed.
