@@ -19,9 +19,16 @@ internal static class EntitySetEndpoint
     public static FeedResult Handle(FeedContext context, FeedRequest request, Uri serviceRoot, FeedRoute route, RawQuery raw, OutcomeState outcome, CancellationToken cancellationToken)
     {
         var principal = request.Principal;
-        var current = context.Datasets.Current().FirstOrDefault(d => d.Schema.EntitySetName == route.EntitySet)
+        // Not granted and unknown give the same answer, so a dataset's existence does not leak.
+        var (current, grant) = context.FindGranted(principal, route.EntitySet)
             ?? throw FeedError.NotFound($"数据集“{route.EntitySet}”不存在或尚未发布。可用的数据集见服务根地址。");
         outcome.Dataset = current.Schema.Name;
+        // An aggregate-only grant answers aggregations only. Rows, $count and key lookups are all
+        // refused; when $apply is served, allow it here for grant.AggregateOnly (and nothing else).
+        if (grant.AggregateOnly)
+        {
+            throw new FeedError(403, "AGGREGATE_ONLY", $"数据集“{current.Schema.Title}”只向您开放汇总统计（聚合查询），不提供明细行。");
+        }
 
         var token = route.Endpoint == FeedEndpoint.Feed && raw.Value("$skiptoken") is { } text ? context.Tokens.Decode(text) : null;
         // Version pinning: a later page reads the version its first page read, even if a newer one
@@ -34,7 +41,7 @@ internal static class EntitySetEndpoint
         outcome.Version = dataset.Version;
 
         var scope = RowScope.For(principal, context.Policy.For(principal.Role), dataset.Schema);
-        var model = context.Models.Feed(dataset, principal.Role)
+        var model = context.Models.Feed(dataset, principal.Role, grant)
             ?? throw FeedError.Forbidden($"当前角色无权访问数据集“{dataset.Schema.Title}”。");
         if (dataset.ParquetFiles.Count == 0) throw new InvalidOperationException($"Version {dataset.Version} of {dataset.Schema.Name} has no Parquet files.");
 

@@ -37,6 +37,7 @@ public sealed class DemoServer : IAsyncLifetime
         Manifest = manifest;
         var report = await Engine.Runner.RunAsync(source, default);
         Assert.True(report.Succeeded, report.ToText());
+        await DemoOpenList.EnsureAsync(Engine.Catalog, default);
         _app = DataHubWebApp.Create(Engine, new WebOptions { Urls = "http://127.0.0.1:0", PageSize = PageSize });
         await _app.StartAsync();
         await _app.Services.GetRequiredService<CatalogServedDatasets>().RefreshAsync(default);
