@@ -1,3 +1,5 @@
+using DataHub.Catalog.Datasets;
+using DataHub.Catalog.OpenList;
 using DataHub.Host.Cli;
 using DataHub.Host.Composition;
 using DataHub.Host.Demo;
@@ -23,6 +25,7 @@ namespace DataHub.Host.UiTests;
 public sealed class UiServer : IAsyncLifetime
 {
     public const string ChromiumVariable = "DATAHUB_CHROMIUM";
+    public const string MaqunCommunity = "320113002001";
     private readonly TempDirectory _dir = new("ui");
     private WebApplication? _app;
     private IPlaywright? _playwright;
@@ -53,6 +56,11 @@ public sealed class UiServer : IAsyncLifetime
         Manifest = manifest;
         var report = await Engine.Runner.RunAsync(source, default);
         Assert.True(report.Succeeded, report.ToText());
+        // One entry of the open list to start from: population for 马群社区 only. Every other grant a
+        // test needs, it makes through the UI as a steward would.
+        var steward = DemoPrincipals.All.Single(p => p.Name == "steward");
+        await Engine.Catalog.OpenList.AddAsync(new GrantSpec("population", null, [MaqunCommunity], null, false, ShareTypes.Conditional,
+            "仅用于本社区网格化服务管理", null, null, null), steward, default);
         _app = DataHubWebApp.Create(Engine, new WebOptions { Urls = "http://127.0.0.1:0", PageSize = 500 });
         await _app.StartAsync();
         await _app.Services.GetRequiredService<CatalogServedDatasets>().RefreshAsync(default);
@@ -61,6 +69,11 @@ public sealed class UiServer : IAsyncLifetime
     }
 
     public DemoCredential Credential(string name) => Credentials.Single(c => c.Name == name);
+
+    /// <summary>Today's date in Beijing by the fake clock, as a date input takes it.</summary>
+    public string TodayInBeijing => Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public Uri PopulationFeed => new(ServiceRoot, "Population?$count=true");
 
     /// <summary>A headless chromium with a fresh profile, a 1366x768 window and zh-CN locale.</summary>
     public async Task<Browser> NewBrowserAsync()
