@@ -2,6 +2,7 @@ using DataHub.Catalog.Audit;
 using DataHub.Catalog.Changes;
 using DataHub.Catalog.Datasets;
 using DataHub.Catalog.Divisions;
+using DataHub.Catalog.Metadata;
 using DataHub.Catalog.OpenList;
 using DataHub.Catalog.Principals;
 using DataHub.Catalog.Runs;
@@ -24,7 +25,15 @@ public sealed class DataHubCatalog
         OpenList = new OpenListService(db, time, divisions, Datasets, Changes);
         Access = new AccessLog(db);
         FailedLogins = new FailedLogins(db, time);
+        Metadata = new MetadataCatalog(db, time, Datasets, Changes);
+        Exports = new CatalogExports(Datasets, Metadata, OpenList, time);
     }
+
+    /// <summary>Catalog metadata (政务信息资源目录), versioned per steward edit.</summary>
+    public MetadataCatalog Metadata { get; }
+
+    /// <summary>DCAT-AP JSON-LD and the catalog spreadsheet.</summary>
+    public CatalogExports Exports { get; }
 
     /// <summary>Failed sign-ins, aggregated per user name, address and minute.</summary>
     public FailedLogins FailedLogins { get; }

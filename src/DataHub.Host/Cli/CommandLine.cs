@@ -28,6 +28,7 @@ public static class CommandLine
                 "users" => await UsersCommand.RunAsync(parsed, stdout, cancellationToken),
                 "keys" => await KeysCommand.RunAsync(parsed, stdout, cancellationToken),
                 "grants" => await GrantsCommand.RunAsync(parsed, stdout, cancellationToken),
+                "catalog" => await CatalogCommand.RunAsync(parsed, stdout, cancellationToken),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
             };
@@ -71,6 +72,11 @@ public static class CommandLine
               datahub grants reject|revoke ID --as 管理员 --reason 理由
               datahub grants history ID
                   开放清单：谁可以看哪个数据集。未开放给某账号的数据集对它来说不存在。
+              datahub catalog show DATASET | history DATASET
+              datahub catalog set DATASET --as 管理员 [--theme …] [--classification …] [--abstract …] [--open 是|否] …
+                  目录信息（政务信息资源目录），每次修改保存为新版本。
+              datahub catalog export [--dcat FILE.jsonld] [--xlsx FILE.xlsx] [--base-url https://…]
+                  导出开放数据的 DCAT-AP（JSON-LD）和目录表（信息资源、信息项）。
 
             DIR 默认为当前目录下的 datahub-data。目录库默认是 DIR 中的 SQLite 文件；
             较大的部署用 --catalog-postgres "Host=…;Database=…;Username=…;Password=…"
