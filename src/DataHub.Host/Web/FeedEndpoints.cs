@@ -39,6 +39,22 @@ internal static partial class FeedEndpoints
         app.MapGet("/odata/{**path}", HandleAsync);
     }
 
+    /// <summary>
+    /// <c>/odata/v/{n}/…</c>: a retained version n, read under the same policies, with its own service
+    /// root (so nextLinks stay on the version). Null for the current-version root.
+    /// </summary>
+    private static (long? Version, string Root) VersionRoot(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "";
+        if (!path.StartsWith("/odata/v/", StringComparison.Ordinal)) return (null, "/odata/");
+        var rest = path["/odata/v/".Length..];
+        var end = rest.IndexOf('/', StringComparison.Ordinal);
+        var number = end < 0 ? rest : rest[..end];
+        return long.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0
+            ? (v, $"/odata/v/{number}/")
+            : (null, "/odata/");
+    }
+
     private static async Task HandleAsync(HttpContext http, CredentialAuthenticator auth, ODataFeedService feeds, DataHubEngine engine, ILoggerFactory loggers)
     {
         var ct = http.RequestAborted;
@@ -51,8 +67,9 @@ internal static partial class FeedEndpoints
             return;
         }
 
-        var root = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/odata/");
-        await using var result = await feeds.HandleAsync(new FeedRequest(principal, root, RequestUri(http.Request, root), http.Request.Headers["Prefer"].ToString()), ct);
+        var (version, rootPath) = VersionRoot(http.Request);
+        var root = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{rootPath}");
+        await using var result = await feeds.HandleAsync(new FeedRequest(principal, root, RequestUri(http.Request, root), http.Request.Headers["Prefer"].ToString(), Version: version), ct);
         http.Response.StatusCode = result.StatusCode;
         foreach (var (name, value) in result.Headers) http.Response.Headers[name] = value;
         try

@@ -19,8 +19,10 @@ internal static class EntitySetEndpoint
     public static FeedResult Handle(FeedContext context, FeedRequest request, Uri serviceRoot, FeedRoute route, RawQuery raw, OutcomeState outcome, CancellationToken cancellationToken)
     {
         var principal = request.Principal;
-        var current = context.Datasets.Current().FirstOrDefault(d => d.Schema.EntitySetName == route.EntitySet)
-            ?? throw FeedError.NotFound($"数据集“{route.EntitySet}”不存在或尚未发布。可用的数据集见服务根地址。");
+        var current = context.Served(request.Version).FirstOrDefault(d => d.Schema.EntitySetName == route.EntitySet)
+            ?? throw FeedError.NotFound(request.Version is { } v
+                ? $"数据集“{route.EntitySet}”没有保留第 {v} 版（或不存在）。可用的版本可用 datahub versions 查看。"
+                : $"数据集“{route.EntitySet}”不存在或尚未发布。可用的数据集见服务根地址。");
         outcome.Dataset = current.Schema.Name;
 
         var token = route.Endpoint == FeedEndpoint.Feed && raw.Value("$skiptoken") is { } text ? context.Tokens.Decode(text) : null;

@@ -23,10 +23,15 @@ internal sealed class FeedContext(IServedDatasets datasets, AccessPolicy policy,
     public SkipTokenCodec Tokens { get; } = new(options.Secret);
 
     /// <summary>The current datasets <paramref name="principal"/> may open (403 when its scope is unacceptable for its role).</summary>
-    public IReadOnlyList<ServedDataset> Visible(Principal principal)
+    public IReadOnlyList<ServedDataset> Visible(Principal principal, long? version = null)
     {
         var level = RowScope.CheckPrincipal(principal, Policy.For(principal.Role));
         var districtWide = (int)level <= (int)DivisionLevel.District;
-        return Datasets.Current().Where(d => d.Schema.ScopeField is not null || districtWide).ToArray();
+        return Served(version).Where(d => d.Schema.ScopeField is not null || districtWide).ToArray();
     }
+
+    /// <summary>The current datasets, or (for a version-pinned request) version <paramref name="version"/> of each dataset that retains it.</summary>
+    public IReadOnlyList<ServedDataset> Served(long? version) => version is null
+        ? Datasets.Current()
+        : Datasets.Current().Select(d => Datasets.Find(d.Schema.Name, version)).OfType<ServedDataset>().ToArray();
 }
