@@ -105,7 +105,10 @@ public sealed partial class IngestionRunner
             };
             tally.Stage = "发布";
             var publish = new PublishRequest(runId, schema.Name, 0, "", [], parts.Sum(p => p.RowCount), schema.Version, tally.Counts, "", source.Id, state?.Json, parts,
-                null, report.Forced ? request.Actor : null);
+                QualityFigures.Compute(staging, Path.GetFileName(partPath), schema, runDirectory,
+                    current.Version is null ? [] : await _catalog.Datasets.QualityAsync(schema.Name, current.Version.Version, cancellationToken),
+                    tally.KeyConflicts, _time.GetUtcNow()),
+                report.Forced ? request.Actor : null);
             if (holdReasons.Count > 0 && !request.Force)
             {
                 var held = report with { Status = RunStatus.Held };
