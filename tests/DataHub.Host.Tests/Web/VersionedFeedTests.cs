@@ -51,6 +51,13 @@ public sealed class VersionedFeedTests
         Assert.Equal(Within(first), await client.GetCountAsync(new Uri(v1Root, "Population")));
         Assert.Equal(404, (int)(await client.GetErrorAsync(new Uri(root, "v/9/Population"))).StatusCode);
 
+        // Quality per version and community, as an entity set under the same scope: the worker sees its street only.
+        var quality = await client.ReadFeedAsync(new Uri(root, "Quality?$filter=" + Uri.EscapeDataString("指标 eq 'rows' and 数据集 eq 'population'")), await client.GetMetadataAsync(root));
+        Assert.NotEmpty(quality.Rows);
+        Assert.All(quality.Rows, r => Assert.StartsWith(Maqun, (string)r["社区代码"]!));
+        Assert.Equal(Within(first), quality.Rows.Where(r => Convert.ToInt64(r["数据集版本"], System.Globalization.CultureInfo.InvariantCulture) == 1).Sum(r => Convert.ToInt64(r["分子"], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(Within(second), quality.Rows.Where(r => Convert.ToInt64(r["数据集版本"], System.Globalization.CultureInfo.InvariantCulture) == 2).Sum(r => Convert.ToInt64(r["分子"], System.Globalization.CultureInfo.InvariantCulture)));
+
         await engine.Runner.RollbackAsync("population", 1, "steward", default);
         await served.RefreshAsync(default);
 

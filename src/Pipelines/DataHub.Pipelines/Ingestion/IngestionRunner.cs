@@ -129,6 +129,7 @@ public sealed partial class IngestionRunner
             moved = null;
             await SaveScopeAsync(source, newScope, cancellationToken);
             await ApplyRetentionAsync(schema.Name, cancellationToken);
+            await PublishQualityAsync(schema.Name, runId, cancellationToken);
             return report;
         }
         catch (Exception e)
