@@ -33,7 +33,7 @@ public sealed class DemoIngestionTests : IAsyncLifetime
         foreach (var (code, count) in manifest.FieldIssueCounts)
             Assert.True(report.FieldIssues.GetValueOrDefault(code) == count, $"{code}: planted {count}, reported {report.FieldIssues.GetValueOrDefault(code)}\n{report.ToText()}");
 
-        var current = Assert.Single(await engine.Catalog.Datasets.CurrentVersionsAsync(default));
+        var current = Assert.Single(await engine.Catalog.Datasets.CurrentVersionsAsync(default), v => v.Dataset == "population");
         using var conn = new DuckDBConnection("DataSource=:memory:");
         conn.Open();
         using var cmd = conn.CreateCommand();

@@ -48,7 +48,8 @@ public static class QualityDataset
                     foreach (var (dataset, v, q, at) in figures)
                     {
                         var id = hasher.Hash([dataset, v.ToString(CultureInfo.InvariantCulture), q.CommunityCode, q.Field, q.Metric]);
-                        appender.CreateRow().AppendValue(id).AppendValue(dataset).AppendValue(v).AppendValue(q.CommunityCode).AppendValue(q.Field)
+                        appender.CreateRow().AppendValue(id).AppendValue(dataset).AppendValue(v).AppendValue(q.CommunityCode)
+                            .AppendValue(catalog.Divisions.Find(q.CommunityCode)?.Name).AppendValue(q.CommunityCode[..Math.Min(9, q.CommunityCode.Length)]).AppendValue(q.Field)
                             .AppendValue(q.Metric).AppendValue(q.Value).AppendValue(q.Numerator).AppendValue(q.Denominator).AppendValue(at).EndRow();
                     }
                 }
