@@ -61,7 +61,7 @@ public static class CommandLine
                   列出数据集的版本、对应运行、行数和各数据源部分。
               datahub rollback DATASET VERSION
                   把保留的旧版本恢复为当前版本（一次目录事务，记入审计）。
-              datahub serve [--data DIR] [--urls http://127.0.0.1:5080]
+              datahub serve [--data DIR] [--urls http://127.0.0.1:5080] [--trusted-proxy IP[,IP]]
                   只启动服务（使用 DIR 中已有的目录和数据湖）。
 
             DIR 默认为当前目录下的 datahub-data。目录库默认是 DIR 中的 SQLite 文件；

@@ -1,7 +1,10 @@
 using System.IO.Compression;
 using DataHub.Host.Composition;
+using DataHub.Host.Web.Auth;
+using DataHub.Host.Web.Ui;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace DataHub.Host.Web;
 
@@ -19,21 +22,43 @@ public sealed record WebOptions
 
     /// <summary>DuckDB threads for serving (default 2).</summary>
     public int DuckDbThreads { get; init; } = 2;
+
+    /// <summary>
+    /// Reverse proxies whose <c>X-Forwarded-*</c> headers are trusted (scheme, host and path prefix of
+    /// nextLinks). Default none: the headers are ignored, so no client can rewrite nextLinks to another
+    /// host. <c>serve --trusted-proxy 127.0.0.1</c> (or <c>DATAHUB_TRUSTED_PROXIES</c>) names them.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPAddress> TrustedProxies { get; init; } = [];
+
+    /// <summary>Adds a <c>Server-Timing</c> header to feed answers (the benchmark's per-stage timing). Default off.</summary>
+    public bool ServerTiming { get; init; }
+
+    /// <summary>The slowest a client may read a response before Kestrel drops it (after a grace period), so a client that never reads frees its slot. Default 4 KB/s.</summary>
+    public double MinResponseBytesPerSecond { get; init; } = 4096;
 }
 
-/// <summary>The ASP.NET Core application: OData feeds, health, and (later) the catalog UI and dashboard.</summary>
+/// <summary>The ASP.NET Core application: OData feeds, health, and the catalog UI.</summary>
 public static class DataHubWebApp
 {
     public static WebApplication Create(DataHubEngine engine, WebOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = engine.Data.Root });
+        // The full builder (Razor Pages need MVC's services); the application name is this assembly, not
+        // the test host's, so Razor Pages find their compiled pages when a test starts the host.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = engine.Data.Root,
+            ApplicationName = typeof(DataHubWebApp).Assembly.GetName().Name,
+            EnvironmentName = Environments.Production,
+        });
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("DataHub", LogLevel.Information);
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(engine.Time);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new CredentialAuthenticator(engine.Catalog.Principals, engine.Time));
+        builder.Services.AddSingleton(engine.Catalog.Principals);
+        builder.Services.AddDataHubAuthentication();
         builder.Services.AddFeeds(engine, options);
+        builder.Services.AddDataHubUi(engine);
         builder.Services.AddResponseCompression(o =>
         {
             o.EnableForHttps = true;
@@ -43,19 +68,30 @@ public static class DataHubWebApp
         builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
-            // Trusted only from the loopback proxies ASP.NET knows by default, so nextLinks carry the
-            // public scheme, host and path prefix behind a reverse proxy (EXCEL-ODATA.md rule 5).
+            // Trusted only from the proxies configured (none by default): ASP.NET's default trusts
+            // loopback, which let any local client rewrite nextLinks with X-Forwarded-Host.
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost | ForwardedHeaders.XForwardedPrefix;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in options.TrustedProxies) o.KnownProxies.Add(proxy);
         });
         // Power Query folds many filters into one URL; accept well over 8 KB of request line.
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestLineSize = 64 * 1024);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestLineSize = 64 * 1024;
+            // A client that stops reading is dropped after the grace period instead of holding its
+            // page buffer and admission slot for as long as it likes.
+            k.Limits.MinResponseDataRate = new MinDataRate(options.MinResponseBytesPerSecond, TimeSpan.FromSeconds(10));
+        });
 
         var app = builder.Build();
-        app.UseForwardedHeaders();
+        if (options.TrustedProxies.Count > 0) app.UseForwardedHeaders();
         app.UseResponseCompression();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealth();
         app.MapFeeds();
-        app.MapGet("/", () => Results.Redirect("/odata/"));
+        app.MapDataHubUi();
         return app;
     }
 }

@@ -296,8 +296,8 @@ internal sealed class CsvParser
             "检查该行附近的英文双引号是否成对；值中本身的双引号须写成两个（\"\"）");
 
     private ConnectorException InvalidBytes(CsvDecodingException ex) =>
-        // Undecodable bytes only in the last few bytes: a multibyte character cut by a truncated copy, not a wrong encoding.
-        FileLength > 0 && ex.ByteOffset >= FileLength - 3
+        // The file ended inside a multibyte character: a truncated copy, not a wrong encoding.
+        ex.TruncatedTail
             ? CsvEncodingDetector.Truncated(_where, _line, ex)
             : new(ConnectorFailure.Data, "CSV_ENCODING",
             $"第{_line}行含有不符合文件编码的字节（文件第 {ex.ByteOffset} 字节），文件可能混用了多种编码或已损坏",
