@@ -29,6 +29,8 @@ internal static partial class FeedEndpoints
             o.MemoryLimit = options.DuckDbMemoryLimit;
             o.Threads = options.DuckDbThreads;
             o.ServerTiming = options.ServerTiming;
+            o.MaxConcurrentRequests = options.MaxConcurrentFeedRequests;
+            o.QueryWorkers = options.QueryWorkers;
             o.Secret = Convert.ToHexStringLower(SecretFiles.LoadOrCreate(engine.Data.ServingSecretPath));
         });
         return services;
