@@ -34,15 +34,26 @@ public sealed class RunLog(CatalogDatabase db, TimeProvider time)
     public async Task<IReadOnlyList<RunEntry>> RecentAsync(string? dataset, int limit, CancellationToken cancellationToken)
     {
         await using var conn = await db.OpenAsync(cancellationToken);
-        return await QueryAsync(conn, null, """
-            SELECT id, source_id, dataset, started_at, finished_at, status, rows_read, rows_accepted, rows_quarantined,
-                   rows_duplicates, version, report_json, error_code, error_message
-            FROM runs
-            """ + (dataset is null ? "" : " WHERE dataset = @d") + " ORDER BY started_at DESC, id DESC LIMIT @limit",
-            [("d", dataset), ("limit", limit)], r => new RunEntry(
-                r.GetString(0), r.GetString(1), r.GetString(2), ParseTimestamp(r.GetString(3)),
-                r.IsDBNull(4) ? null : ParseTimestamp(r.GetString(4)), r.GetString(5),
-                NullableLong(r, 6), NullableLong(r, 7), NullableLong(r, 8), NullableLong(r, 9), NullableLong(r, 10),
-                NullableString(r, 11), NullableString(r, 12), NullableString(r, 13)), cancellationToken);
+        return await QueryAsync(conn, null, RunSelect + (dataset is null ? "" : " WHERE dataset = @d") + " ORDER BY started_at DESC, id DESC LIMIT @limit",
+            [("d", dataset), ("limit", limit)], MapRun, cancellationToken);
     }
+
+    /// <summary>One run by its id, or null.</summary>
+    public async Task<RunEntry?> GetAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var conn = await db.OpenAsync(cancellationToken);
+        return (await QueryAsync(conn, null, RunSelect + " WHERE id = @id", [("id", runId)], MapRun, cancellationToken)).FirstOrDefault();
+    }
+
+    private const string RunSelect = """
+        SELECT id, source_id, dataset, started_at, finished_at, status, rows_read, rows_accepted, rows_quarantined,
+               rows_duplicates, version, report_json, error_code, error_message
+        FROM runs
+        """;
+
+    internal static RunEntry MapRun(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), ParseTimestamp(r.GetString(3)),
+        r.IsDBNull(4) ? null : ParseTimestamp(r.GetString(4)), r.GetString(5),
+        NullableLong(r, 6), NullableLong(r, 7), NullableLong(r, 8), NullableLong(r, 9), NullableLong(r, 10),
+        NullableString(r, 11), NullableString(r, 12), NullableString(r, 13));
 }

@@ -18,6 +18,15 @@ public sealed record SourceDefinition(
 {
     /// <summary>The folder relative paths in the definition resolve against.</summary>
     public string BaseDirectory => Path.GetDirectoryName(FilePath)!;
+
+    /// <summary>
+    /// The part of the dataset this source owns: division codes (6-digit district, 9-digit street or
+    /// 12-digit community). Null when not declared: then the streets its rows fall in at its first run.
+    /// </summary>
+    public IReadOnlyList<string>? Scope { get; init; }
+
+    /// <summary>The definition file's text, part of the run's input fingerprint (a mapping fix is a new input).</summary>
+    public string Text { get; init; } = "";
 }
 
 public sealed record Department(string Code, string Name);
@@ -27,7 +36,8 @@ public sealed record CatalogTerms(string ResourceCode, string ShareType, string?
 
 /// <summary>
 /// How one shared field is filled: from a source column (after the named transforms, the value
-/// map and the null markers) or from a constant.
+/// map and the null markers), from a constant, or not at all (<see cref="NotSupplied"/>: the source
+/// does not have it, the field stays null and the completeness figures show it).
 /// </summary>
 public sealed record FieldMapping(
     string Field,
@@ -35,4 +45,5 @@ public sealed record FieldMapping(
     string? Constant,
     IReadOnlyList<string> Transforms,
     IReadOnlyDictionary<string, string> Values,
-    IReadOnlyList<string> NullValues);
+    IReadOnlyList<string> NullValues,
+    bool NotSupplied = false);
