@@ -373,23 +373,18 @@ internal static class FeedHttpBenchmark
         return new Extraction(rows, Stats.Median(times), 0);
     }
 
+    /// <summary>The audit insert the host awaits per request, measured in process (authentication is the host's own scheme, inside the client total).</summary>
     private static async Task<(double Auth, double Audit)> HostStagesAsync(WebApplication app, DataHub.Host.Composition.DataHubEngine engine, string password, CancellationToken ct)
     {
-        var authenticator = app.Services.GetRequiredService<CredentialAuthenticator>();
-        var http = new DefaultHttpContext();
-        http.Request.Headers.Authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("maqun-community:" + password));
-        var auth = new List<double>();
+        _ = (app, password, ct);
         var audit = new List<double>();
         for (var run = -Warmup; run < 200; run++)
         {
             var w = Stopwatch.StartNew();
-            _ = await authenticator.AuthenticateAsync(http.Request, ct);
-            if (run >= 0) auth.Add(w.Elapsed.TotalMilliseconds);
-            w.Restart();
             await engine.Catalog.Access.AppendAsync(new AccessRecord(engine.Time.GetUtcNow(), "bench", "population", 1, "GET", "/odata/Population?$top=1000", 200, 1000, null, "bench"), CancellationToken.None);
             if (run >= 0) audit.Add(w.Elapsed.TotalMilliseconds);
         }
-        return (Stats.Median(auth), Stats.Median(audit));
+        return (double.NaN, Stats.Median(audit));
     }
 
     private static string Markdown(int exportRows, long publishedRows, double loadSeconds, BenchArgs args, List<Row> rows, List<string> stages,
@@ -417,11 +412,11 @@ internal static class FeedHttpBenchmark
         Line();
         if (stages.Count > 0)
         {
-            Line($"**Where a community page's time goes** (DataHub, medians of the timed runs; serving stages from the `Server-Timing` header, host stages measured in process over 200 runs):");
+            Line($"**Where a community page's time goes** (DataHub, medians of the timed runs; serving stages from the `Server-Timing` header, the audit insert measured in process over 200 runs; authentication is part of the client total):");
             Line();
             Line($"| stage | median ms |");
             Line($"|---|---:|");
-            Line($"| authentication (cached credential) | {auth:0.000} |");
+            if (!double.IsNaN(auth)) Line($"| authentication (cached credential) | {auth:0.000} |");
             foreach (var (name, label) in new[] { ("model", "catalog lookup (memory), skiptoken, scope, cached model"), ("plan", "parse options, complexity budget, SQL"), ("queue", "wait for a query worker"), ("sql", "DuckDB execution (count, window, page)"), ("write", "rows read and written as JSON") })
             {
                 var values = stages.Select(s => ParseTiming(s, name)).ToList();
