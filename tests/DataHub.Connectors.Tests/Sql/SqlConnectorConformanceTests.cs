@@ -36,6 +36,20 @@ public sealed class SqliteConnectorConformanceTests : ConnectorConformance
         PoliceRows.FillAsync(db).GetAwaiter().GetResult();
         return new SourceConfig("公安人口库", PoliceRows.Options(db), workDir);
     }
+
+    /// <summary>Another process holds an exclusive lock on the file: reads are busy until it lets go.</summary>
+    protected override async Task<(SourceConfig Config, IAsyncDisposable Outage)?> BreakTransientlyAsync(SourceConfig config)
+    {
+        var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={config.Option("database")};Pooling=False");
+        await holder.OpenAsync();
+        await using (var cmd = holder.CreateCommand())
+        {
+            cmd.CommandText = "BEGIN EXCLUSIVE";
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var options = new Dictionary<string, string>(config.Options) { ["timeout_seconds"] = "1" };
+        return (config with { Options = options }, holder);
+    }
 }
 
 public sealed class PostgresConnectorConformanceTests : ConnectorConformance
@@ -55,10 +69,34 @@ public sealed class PostgresConnectorConformanceTests : ConnectorConformance
         return new SourceConfig("公安人口库", PoliceRows.Options(db), workDir);
     }
 
+    private readonly List<FlakyTcpProxy> _proxies = [];
+
+    /// <summary>The server is reached through a hop that drops every connection until the outage ends.</summary>
+    protected override Task<(SourceConfig Config, IAsyncDisposable Outage)?> BreakTransientlyAsync(SourceConfig config)
+    {
+        var server = new Npgsql.NpgsqlConnectionStringBuilder(config.Option("connection"));
+        var proxy = new FlakyTcpProxy(server.Host!, server.Port) { Down = true };
+        _proxies.Add(proxy);
+        server.Host = "127.0.0.1";
+        server.Port = proxy.Port;
+        var options = new Dictionary<string, string>(config.Options) { ["connection"] = server.ToString(), ["timeout_seconds"] = "3" };
+        return Task.FromResult<(SourceConfig, IAsyncDisposable)?>((config with { Options = options }, new Outage(proxy)));
+    }
+
+    private sealed class Outage(FlakyTcpProxy proxy) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            proxy.Down = false;
+            return ValueTask.CompletedTask;
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
+            foreach (var p in _proxies) p.DisposeAsync().AsTask().GetAwaiter().GetResult();
             foreach (var s in _schemas) s.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         base.Dispose(disposing);
