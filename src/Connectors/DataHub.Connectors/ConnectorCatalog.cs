@@ -1,5 +1,6 @@
 using DataHub.Connectors.Abstractions;
 using DataHub.Connectors.Csv;
+using DataHub.Connectors.Excel;
 using DataHub.Connectors.Sql;
 
 namespace DataHub.Connectors;
@@ -8,5 +9,5 @@ namespace DataHub.Connectors;
 public static class ConnectorCatalog
 {
     /// <summary>A fresh instance of every built-in connector, e.g. for <c>new ConnectorRegistry(ConnectorCatalog.BuiltIn())</c>.</summary>
-    public static IReadOnlyList<ISourceConnector> BuiltIn() => [CsvConnectorRegistration.Create(), SqlConnectorRegistration.Create()];
+    public static IReadOnlyList<ISourceConnector> BuiltIn() => [CsvConnectorRegistration.Create(), SqlConnectorRegistration.Create(), ExcelConnectorRegistration.Create()];
 }
