@@ -17,6 +17,8 @@ internal sealed record BenchArgs
           scoped-query   time a community-scoped query on the sorted file the pipeline published
                          against the same rows in random order (raw DuckDB and one OData page)
           all            both (default)
+          connectors     every connector reading the same rows (CSV, Excel, SQLite, PostgreSQL) and
+                         the Excel reader candidates; rows/s and peak memory against the CSV connector
 
         Options:
           --rows N[,N...]   rows of the simulated export; a list runs each size (default 200000)
@@ -31,6 +33,7 @@ internal sealed record BenchArgs
                             each (peak working set is then process-wide, not per measurement)
           --no-gb18030      skip the pipeline run on the demo's GB18030 export
           --no-stages       skip the pipeline stage breakdown (connector read, read + normalise)
+          --postgres CS     PostgreSQL server for the connectors benchmark (default: DATAHUB_TEST_POSTGRES)
           --help            this text
 
         """;
@@ -38,6 +41,10 @@ internal sealed record BenchArgs
     public bool Ingest { get; init; }
 
     public bool ScopedQuery { get; init; }
+
+    public bool Connectors { get; init; }
+
+    public string? Postgres { get; init; }
 
     public IReadOnlyList<int> Rows { get; init; } = [200_000];
 
@@ -100,6 +107,9 @@ internal sealed record BenchArgs
                 case "--no-gb18030":
                     result = result with { Gb18030 = false };
                     break;
+                case "--postgres":
+                    result = result with { Postgres = Value() };
+                    break;
                 case "--no-stages":
                     result = result with { Stages = false };
                     break;
@@ -115,6 +125,7 @@ internal sealed record BenchArgs
             "all" => result with { Ingest = true, ScopedQuery = true },
             "ingest" => result with { Ingest = true },
             "scoped-query" => result with { ScopedQuery = true },
+            "connectors" => result with { Connectors = true },
             var other => throw new BenchUsageException($"Unknown benchmark {other}: use ingest, scoped-query or all."),
         };
     }

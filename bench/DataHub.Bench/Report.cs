@@ -15,7 +15,7 @@ internal static class Report
         var md = new StringBuilder();
         void Line(FormattableString text = default!) => md.Append(text is null ? "" : text.ToString(CultureInfo.InvariantCulture)).Append('\n');
 
-        var benchmarks = args.Ingest && args.ScopedQuery ? "ingest + scoped-query" : args.Ingest ? "ingest" : "scoped-query";
+        var benchmarks = args.Connectors ? "connectors" : args.Ingest && args.ScopedQuery ? "ingest + scoped-query" : args.Ingest ? "ingest" : "scoped-query";
         Line($"## Run: {benchmarks}, {string.Join(" and ", args.Rows.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} rows");
         Line();
         Line($"| | |");
