@@ -26,6 +26,8 @@ internal static class ExcelCandidates
         }
         else
         {
+            // ExcelDataReader needs the legacy code pages registered, even for .xlsx.
+            System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
             using var stream = File.OpenRead(spec.CsvPath);
             using var reader = ExcelReaderFactory.CreateReader(stream);
             var header = true;
