@@ -47,11 +47,18 @@ public sealed record SourceStream(string Name, IReadOnlyList<SourceColumn> Colum
 /// One source record. <see cref="Position"/> locates it in the source for people (CSV: the line
 /// where the record starts; database: the row number); <see cref="Values"/> follow the batch's columns.
 /// Values are strings for text sources and typed CLR values for typed sources.
+/// <see cref="IsDeletion"/> marks a record the source reports as deleted (a status value or a
+/// tombstone): only the natural-key columns need values; the runner removes that key.
 /// </summary>
-public readonly record struct SourceRecord(long Position, object?[] Values);
+public readonly record struct SourceRecord(long Position, object?[] Values, bool IsDeletion = false);
 
-/// <summary>A batch of records sharing one column list; the last batch of a read carries the state to commit.</summary>
-public sealed record RecordBatch(IReadOnlyList<SourceColumn> Columns, IReadOnlyList<SourceRecord> Records, ConnectorState? State = null);
+/// <summary>
+/// A batch of records sharing one column list; the last batch of a read carries the state to commit.
+/// <see cref="IsDelta"/> (set on every batch of an incremental read) says the records are only the
+/// changes since the state the read was given: the runner merges them into the previous rows of
+/// the source instead of replacing them.
+/// </summary>
+public sealed record RecordBatch(IReadOnlyList<SourceColumn> Columns, IReadOnlyList<SourceRecord> Records, ConnectorState? State = null, bool IsDelta = false);
 
 /// <summary>An opaque cursor (JSON) the connector gets back on the next run.</summary>
 public sealed record ConnectorState(string Json);

@@ -2,6 +2,7 @@ using DataHub.Connectors.Abstractions;
 using DataHub.Connectors.Csv;
 using DataHub.Connectors.Fhir;
 using DataHub.Connectors.Rest;
+using DataHub.Connectors.Sql;
 
 namespace DataHub.Connectors;
 
@@ -12,6 +13,7 @@ public static class ConnectorCatalog
     public static IReadOnlyList<ISourceConnector> BuiltIn() =>
     [
         CsvConnectorRegistration.Create(),
+        SqlConnectorRegistration.Create(),
         RestConnectorRegistration.Create(),
         FhirConnectorRegistration.Create(),
     ];

@@ -1,4 +1,5 @@
 using DataHub.Catalog.Runs;
+using DataHub.Pipelines.Lake;
 using DataHub.Pipelines.Normalization;
 using DataHub.Pipelines.Sources;
 
@@ -16,7 +17,30 @@ internal sealed class RunTally
     public long Accepted { get; private set; }
     public long Duplicates { get; private set; }
 
+    /// <summary>Records the source reported as deleted and whose key was valid (the others are quarantined).</summary>
+    public long DeletionsRead { get; private set; }
+
+    public StageResult? Stage { get; private set; }
+
+    public bool Incremental { get; set; }
+
+    public SchemaDrift? Drift { get; set; }
+
+    public IReadOnlyList<ColumnInfo>? SourceColumns { get; set; }
+
+    public string? RawFile { get; set; }
+
+    public int Attempts { get; set; } = 1;
+
+    public IReadOnlyList<string> RetriedFailures { get; set; } = [];
+
     public RunCounts Counts => new(Read, Accepted, Quarantined, Duplicates);
+
+    public void CountDeletion()
+    {
+        Read++;
+        DeletionsRead++;
+    }
 
     public void Count(NormalizedRecord r)
     {
@@ -31,11 +55,12 @@ internal sealed class RunTally
     }
 
     /// <summary>After de-duplication: staged rows split into the rows kept and the duplicates dropped.</summary>
-    public void Finish(long kept, long duplicates)
+    public void Finish(StageResult stage)
     {
-        if (kept + duplicates != _staged) throw new InvalidOperationException("Staged rows do not add up after de-duplication.");
-        Accepted = kept;
-        Duplicates = duplicates;
+        if (stage.Rows + stage.Duplicates != _staged) throw new InvalidOperationException("Staged rows do not add up after de-duplication.");
+        Accepted = stage.Rows;
+        Duplicates = stage.Duplicates;
+        Stage = stage;
     }
 
     public RunReport Report(string runId, SourceDefinition source, string status, DateTimeOffset started, DateTimeOffset finished, long? version, string runDirectory) => new()
@@ -53,6 +78,17 @@ internal sealed class RunTally
         QuarantinedByReason = new Dictionary<string, long>(_reasons),
         Warnings = new Dictionary<string, long>(_warnings),
         Version = version,
+        Mode = Incremental ? "incremental" : "full",
+        DeletionsRead = DeletionsRead,
+        Inserted = Stage?.Inserted,
+        Updated = Stage?.Updated,
+        Deleted = Stage?.Deleted,
+        VersionRows = Stage?.VersionRows,
+        SourceColumns = SourceColumns,
+        SchemaDrift = Drift is { IsEmpty: false } ? Drift : null,
+        RawFile = RawFile,
+        Attempts = Attempts,
+        RetriedFailures = RetriedFailures.Count == 0 ? null : RetriedFailures,
         QuarantineFile = File.Exists(Path.Combine(runDirectory, "quarantine.parquet")) ? Path.Combine(runDirectory, "quarantine.parquet") : null,
     };
 }
