@@ -26,6 +26,8 @@ public sealed class FhirConnectorIncrementalTests : IAsyncLifetime
 
         var changes = truth.Changes!["health"];
         Assert.True(changes.Records > 0);
+        Assert.All(delta, b => Assert.True(b.IsDelta, "an incremental read hands out a delta the runner merges"));
+        Assert.All(full, b => Assert.False(b.IsDelta));
         var ids = FhirSources.Rows(delta).Select(r => r["Patient.identifier[身份号码]"]!).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(changes.Inserted.Concat(changes.Updated).Order(StringComparer.Ordinal), ids);
 

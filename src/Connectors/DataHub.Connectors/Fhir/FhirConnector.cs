@@ -82,7 +82,7 @@ internal sealed class FhirConnector(TimeProvider time) : ISourceConnector
                 var records = Rows(bundle, rows, cursor, emitted, ref position);
                 if (records.Count == 0) continue;
                 if (pending is not null) yield return pending;
-                pending = new RecordBatch(columns, records);
+                pending = new RecordBatch(columns, records, IsDelta: since is not null);
             }
         }
 
@@ -109,14 +109,14 @@ internal sealed class FhirConnector(TimeProvider time) : ISourceConnector
                     var records = Rows(bundle, rows, cursor, emitted, ref position);
                     if (records.Count == 0) continue;
                     if (pending is not null) yield return pending;
-                    pending = new RecordBatch(columns, records);
+                    pending = new RecordBatch(columns, records, IsDelta: since is not null);
                 }
             }
         }
 
         // Checkpoint: every page of every search was read; the cursor covers what was handed out.
         var finalState = FhirState.Create(cursor.Max, position);
-        yield return pending is null ? new RecordBatch(columns, [], finalState) : pending with { State = finalState };
+        yield return pending is null ? new RecordBatch(columns, [], finalState, IsDelta: since is not null) : pending with { State = finalState };
     }
 
     private static List<SourceRecord> Rows(Bundle bundle, PatientRowBuilder builder, LastUpdatedTracker cursor, HashSet<string> emitted, ref long position)
