@@ -13,7 +13,7 @@ public static class CommandLine
     public const int Failed = 1;
     public const int UsageError = 2;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help", "reset" };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -25,6 +25,7 @@ public static class CommandLine
                 "demo" => await DemoCommand.RunAsync(parsed, stdout, cancellationToken),
                 "ingest" => await IngestCommand.RunAsync(parsed, stdout, cancellationToken),
                 "serve" => await ServeCommand.RunAsync(parsed, stdout, cancellationToken),
+                "simulate" => await SimulateCommand.RunAsync(parsed, stdout, cancellationToken),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
             };
@@ -53,6 +54,10 @@ public static class CommandLine
                   运行一次数据源定义文件（.yaml），打印运行报告；失败时退出码为 1，不发布新版本。
               datahub serve [--data DIR] [--urls http://127.0.0.1:5080]
                   只启动服务（使用 DIR 中已有的目录和数据湖）。
+              datahub simulate [--data DIR] [--district 320113] [--rows 20000] [--seed N] [--postgres CONN] [--port 0] [--reset]
+                  启动模拟区县的四个部门系统（公安人口库、卫健 FHIR、市场监管接口、住建 Excel），写出各部门的数据源定义和真值文件。
+              datahub simulate advance [--data DIR] [--postgres CONN]
+                  模拟区县推进一天（新增、变更、迁居、死亡、迁出），供增量运行读取。
 
             DIR 默认为当前目录下的 datahub-data。目录库默认是 DIR 中的 SQLite 文件；
             较大的部署用 --catalog-postgres "Host=…;Database=…;Username=…;Password=…"

@@ -69,6 +69,7 @@ public sealed class RecordNormalizer
     {
         var row = new Dictionary<string, string?>(_plan.Length + 4, StringComparer.Ordinal);
         List<Problem>? problems = null;
+        List<string>? kept = null; // values kept with a quality warning (e.g. a credit code failing its check character)
         foreach (var (spec, map, column) in _plan)
         {
             var raw = map is null ? null : map.Constant ?? Text(record.Values[column]);
@@ -81,12 +82,16 @@ public sealed class RecordNormalizer
                 continue;
             }
             var result = Convert(spec, value);
-            if (result.IsOk) row[spec.Name] = result.Value;
+            if (result.IsOk)
+            {
+                row[spec.Name] = result.Value;
+                if (result.IsWarning) (kept ??= []).Add(result.ReasonCode!);
+            }
             else (problems ??= []).Add(new Problem(result.ReasonCode!, spec.Name, $"{spec.Title}：{result.Message}"));
         }
         if (problems is not null) return new NormalizedRecord(record.Position, null, problems, []);
 
-        var warnings = new List<string>();
+        var warnings = kept ?? [];
         Derivations.Apply(_schema, row, _divisions, _hasher, warnings);
         return new NormalizedRecord(record.Position, row, [], warnings);
     }
