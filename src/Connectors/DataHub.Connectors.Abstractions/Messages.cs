@@ -41,7 +41,8 @@ public sealed record CheckResult(bool Succeeded, string Message)
 /// <summary>One column as the source names it, with its 1-based position.</summary>
 public sealed record SourceColumn(string Name, int Ordinal, string? DeclaredType = null);
 
-public sealed record SourceStream(string Name, IReadOnlyList<SourceColumn> Columns, long? EstimatedRecords = null);
+/// <param name="Notes">What a person should know about how the source was read (zh-CN), e.g. hidden Excel columns skipped; the run report lists them.</param>
+public sealed record SourceStream(string Name, IReadOnlyList<SourceColumn> Columns, long? EstimatedRecords = null, IReadOnlyList<string>? Notes = null);
 
 /// <summary>
 /// One source record. <see cref="Position"/> locates it in the source for people (CSV: the line

@@ -1,5 +1,6 @@
 using DataHub.Connectors.Abstractions;
 using DataHub.Connectors.Csv;
+using DataHub.Connectors.Excel;
 using DataHub.Connectors.Fhir;
 using DataHub.Connectors.Rest;
 using DataHub.Connectors.Sql;
@@ -14,6 +15,7 @@ public static class ConnectorCatalog
     [
         CsvConnectorRegistration.Create(),
         SqlConnectorRegistration.Create(),
+        ExcelConnectorRegistration.Create(),
         RestConnectorRegistration.Create(),
         FhirConnectorRegistration.Create(),
     ];

@@ -127,6 +127,7 @@ public sealed class IngestionRunner
         CheckOptions(source, connector.Spec);
         var config = new SourceConfig(source.Id, source.ConnectorOptions, source.BaseDirectory);
         var stream = await connector.DiscoverAsync(config, cancellationToken);
+        tally.SourceNotes = stream.Notes;
         tally.SourceColumns = stream.Columns.Select(c => new ColumnInfo(c.Name, c.DeclaredType)).ToList();
         tally.Drift = SchemaDriftCheck.Compare(await PreviousColumnsAsync(source, schema, cancellationToken), stream.Columns);
         var normalizer = RecordNormalizer.Bind(source, schema, stream.Columns, _catalog.Divisions, _hasher);

@@ -40,6 +40,9 @@ public sealed record RunReport
     public IReadOnlyList<ColumnInfo>? SourceColumns { get; init; }
     public SchemaDrift? SchemaDrift { get; init; }
 
+    /// <summary>What the connector says about how it read the source (e.g. hidden Excel columns skipped).</summary>
+    public IReadOnlyList<string>? SourceNotes { get; init; }
+
     /// <summary>The raw zone file holding every record this run read.</summary>
     public string? RawFile { get; init; }
     public int Attempts { get; init; } = 1;
@@ -84,6 +87,7 @@ public sealed record RunReport
             if (drift.RemovedColumns.Count > 0) lines.Add($"  源数据不再有的列（未映射）：{string.Join("、", drift.RemovedColumns)}");
             foreach (var t in drift.TypeChanges) lines.Add($"  列类型变化：{t.Column} {t.Before} → {t.After}");
         }
+        foreach (var note in SourceNotes ?? []) lines.Add($"  读取说明：{note}");
         if (RawFile is not null) lines.Add($"  原始数据：{RawFile}");
         if (Attempts > 1) lines.Add($"  重试 {Attempts - 1} 次后完成（{string.Join("、", RetriedFailures ?? [])}）");
         if (Error is not null)

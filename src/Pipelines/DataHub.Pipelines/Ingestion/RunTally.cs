@@ -30,6 +30,8 @@ internal sealed class RunTally
 
     public string? RawFile { get; set; }
 
+    public IReadOnlyList<string>? SourceNotes { get; set; }
+
     public int Attempts { get; set; } = 1;
 
     public IReadOnlyList<string> RetriedFailures { get; set; } = [];
@@ -87,6 +89,7 @@ internal sealed class RunTally
         SourceColumns = SourceColumns,
         SchemaDrift = Drift is { IsEmpty: false } ? Drift : null,
         RawFile = RawFile,
+        SourceNotes = SourceNotes is { Count: > 0 } ? SourceNotes : null,
         Attempts = Attempts,
         RetriedFailures = RetriedFailures.Count == 0 ? null : RetriedFailures,
         QuarantineFile = File.Exists(Path.Combine(runDirectory, "quarantine.parquet")) ? Path.Combine(runDirectory, "quarantine.parquet") : null,
