@@ -39,6 +39,17 @@ public static class CommandLine
             await stderr.WriteLineAsync("已取消。");
             return Failed;
         }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            // Never an abort (exit 134): say what happened and exit 1; the run's scratch is already removed.
+            await stderr.WriteLineAsync(DiskFull.Failure("数据目录所在磁盘", e).Describe());
+            return Failed;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await stderr.WriteLineAsync($"错误 [INTERNAL]：平台内部错误（{e.GetType().Name}）\n处理办法：请把这条信息和日志文件交给运维");
+            return Failed;
+        }
     }
 
     private static int Help(TextWriter stdout)

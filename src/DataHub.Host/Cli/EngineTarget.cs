@@ -9,6 +9,11 @@ internal sealed record EngineTarget(DataDirectory Data, string? CatalogPostgres)
     public static EngineTarget From(ParsedArgs args) =>
         new(new DataDirectory(args.Option("data") ?? DataDirectory.DefaultRoot), args.Option("catalog-postgres"));
 
-    public Task<DataHubEngine> OpenAsync(CancellationToken cancellationToken) =>
-        DataHubEngine.OpenAsync(Data, TimeProvider.System, NullLoggerFactory.Instance, cancellationToken, CatalogPostgres);
+    /// <summary>Opens the engine and runs start-up recovery (what killed processes left behind).</summary>
+    public async Task<DataHubEngine> OpenAsync(CancellationToken cancellationToken)
+    {
+        var engine = await DataHubEngine.OpenAsync(Data, TimeProvider.System, NullLoggerFactory.Instance, cancellationToken, CatalogPostgres);
+        await engine.Runner.RecoverAsync(cancellationToken);
+        return engine;
+    }
 }

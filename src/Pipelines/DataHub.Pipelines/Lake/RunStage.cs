@@ -21,6 +21,7 @@ internal sealed class RunStage : IDisposable
     private readonly string _dbPath;
     private readonly string _stagingCsv;
     private StreamWriter? _accepted;
+    private CancellationToken _cancellation;
     private DuckDBAppender? _quarantine;
 
     public RunStage(DatasetSchema schema, string runDirectory, string memoryLimit, int threads)
@@ -74,8 +75,9 @@ internal sealed class RunStage : IDisposable
     /// and the duplicates dropped. Of rows sharing a key the newest by the version field wins,
     /// then the later line in the source.
     /// </summary>
-    public (long Rows, long Duplicates, IReadOnlyList<string> Files) Finish(string versionDirectory, string runDirectory)
+    public (long Rows, long Duplicates, IReadOnlyList<string> Files) Finish(string versionDirectory, string runDirectory, CancellationToken cancellationToken)
     {
+        _cancellation = cancellationToken;
         _accepted!.Dispose();
         _accepted = null;
         _quarantine!.Dispose();
@@ -112,22 +114,49 @@ internal sealed class RunStage : IDisposable
         return (rows, duplicates, [Path.GetFileName(part)]);
     }
 
+    /// <summary>
+    /// Closes and deletes the scratch. Each step on its own: on a full disk flushing the staging CSV
+    /// fails, and that must neither hide the run's own failure nor keep the files (and the disk full).
+    /// </summary>
     public void Dispose()
     {
-        _accepted?.Dispose();
-        _quarantine?.Dispose();
-        _conn.Dispose();
+        Try(() => _accepted?.Dispose());
+        Try(() => _quarantine?.Dispose());
+        Try(_conn.Dispose);
         foreach (var f in new[] { _dbPath, _dbPath + ".wal", _stagingCsv })
         {
-            if (File.Exists(f)) File.Delete(f);
+            Try(() => { if (File.Exists(f)) File.Delete(f); });
+        }
+        Try(() => { if (Directory.Exists(_dbPath + ".tmp")) Directory.Delete(_dbPath + ".tmp", recursive: true); });
+    }
+
+    private static void Try(Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DuckDBException or ObjectDisposedException)
+        {
+            // Best effort: start-up recovery removes whatever is left.
         }
     }
 
+    /// <summary>Runs one statement; cancelling the run interrupts it inside DuckDB (a long COPY included).</summary>
     private void Exec(string sql)
     {
         using var cmd = _conn.CreateCommand();
         cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
+        _cancellation.ThrowIfCancellationRequested();
+        using var registration = _cancellation.Register(static c => ((DuckDBCommand)c!).Cancel(), cmd);
+        try
+        {
+            cmd.ExecuteNonQuery();
+        }
+        catch (DuckDBException) when (_cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(_cancellation);
+        }
     }
 
     private long Scalar(string sql)
