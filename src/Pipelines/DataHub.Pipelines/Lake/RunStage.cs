@@ -21,7 +21,6 @@ internal sealed class RunStage : IDisposable
     private readonly string _dbPath;
     private readonly string _stagingCsv;
     private StreamWriter? _accepted;
-    private CancellationToken _cancellation;
     private DuckDBAppender? _quarantine;
 
     public RunStage(DatasetSchema schema, string runDirectory, string memoryLimit, int threads)
@@ -35,7 +34,7 @@ internal sealed class RunStage : IDisposable
             SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;
             SET memory_limit={Literal(memoryLimit)}; SET threads={threads.ToString(CultureInfo.InvariantCulture)};
             CREATE TABLE quarantine (source_line BIGINT NOT NULL, reason_codes VARCHAR NOT NULL, reasons VARCHAR NOT NULL, original_values VARCHAR NOT NULL);
-            """);
+            """, CancellationToken.None);
         _stagingCsv = Path.Combine(runDirectory, "accepted.csv");
         _accepted = new StreamWriter(_stagingCsv, append: false, new System.Text.UTF8Encoding(false), 1 << 20);
         _quarantine = _conn.CreateAppender("quarantine");
@@ -77,7 +76,6 @@ internal sealed class RunStage : IDisposable
     /// </summary>
     public (long Rows, long Duplicates, IReadOnlyList<string> Files) Finish(string versionDirectory, string runDirectory, CancellationToken cancellationToken)
     {
-        _cancellation = cancellationToken;
         _accepted!.Dispose();
         _accepted = null;
         _quarantine!.Dispose();
@@ -86,7 +84,7 @@ internal sealed class RunStage : IDisposable
         Exec($"""
             CREATE TABLE accepted AS SELECT * FROM read_csv({Literal(_stagingCsv)}, header = false, auto_detect = false,
                 delim = ',', quote = '"', escape = '"', new_line = '\n', allow_quoted_nulls = false, columns = {columns});
-            """);
+            """, cancellationToken);
 
         var key = Quote(_schema.KeyField);
         // Version-field values are staged as UTC text (RecordNormalizer), so they sort as strings:
@@ -98,7 +96,7 @@ internal sealed class RunStage : IDisposable
                    row_number() OVER w AS _rank, first_value(_line) OVER w AS _kept_line
             FROM accepted
             WINDOW w AS (PARTITION BY {key} ORDER BY {newest}_line DESC);
-            """);
+            """, cancellationToken);
         var typed = string.Join(", ", _schema.Fields.Select(f => f.Type == FieldType.String
             ? Quote(f.Name)
             : $"CAST({Quote(f.Name)} AS {For(f)}) AS {Quote(f.Name)}"));
@@ -106,9 +104,9 @@ internal sealed class RunStage : IDisposable
         Directory.CreateDirectory(versionDirectory);
         var part = Path.Combine(versionDirectory, "part-0.parquet");
         // Small row groups let a community-scoped query skip most of the file by min/max statistics.
-        Exec($"COPY (SELECT {typed} FROM accepted SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept USING (_line) ORDER BY {order}) TO {Literal(part)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)");
-        Exec($"COPY (SELECT _line AS source_line, _key AS record_id, _kept_line AS kept_line FROM ranked WHERE _rank > 1 ORDER BY _line) TO {Literal(Path.Combine(runDirectory, "duplicates.parquet"))} (FORMAT parquet)");
-        Exec($"COPY (SELECT * FROM quarantine ORDER BY source_line) TO {Literal(Path.Combine(runDirectory, "quarantine.parquet"))} (FORMAT parquet)");
+        Exec($"COPY (SELECT {typed} FROM accepted SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept USING (_line) ORDER BY {order}) TO {Literal(part)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)", cancellationToken);
+        Exec($"COPY (SELECT _line AS source_line, _key AS record_id, _kept_line AS kept_line FROM ranked WHERE _rank > 1 ORDER BY _line) TO {Literal(Path.Combine(runDirectory, "duplicates.parquet"))} (FORMAT parquet)", cancellationToken);
+        Exec($"COPY (SELECT * FROM quarantine ORDER BY source_line) TO {Literal(Path.Combine(runDirectory, "quarantine.parquet"))} (FORMAT parquet)", cancellationToken);
         var rows = Scalar("SELECT count(*) FROM ranked WHERE _rank = 1");
         var duplicates = Scalar("SELECT count(*) FROM ranked WHERE _rank > 1");
         return (rows, duplicates, [Path.GetFileName(part)]);
@@ -142,20 +140,20 @@ internal sealed class RunStage : IDisposable
         }
     }
 
-    /// <summary>Runs one statement; cancelling the run interrupts it inside DuckDB (a long COPY included).</summary>
-    private void Exec(string sql)
+    /// <summary>Runs one statement; cancelling interrupts it inside DuckDB (a long COPY included).</summary>
+    public void Exec(string sql, CancellationToken cancellationToken)
     {
         using var cmd = _conn.CreateCommand();
         cmd.CommandText = sql;
-        _cancellation.ThrowIfCancellationRequested();
-        using var registration = _cancellation.Register(static c => ((DuckDBCommand)c!).Cancel(), cmd);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var registration = cancellationToken.Register(static c => ((DuckDBCommand)c!).Cancel(), cmd);
         try
         {
             cmd.ExecuteNonQuery();
         }
-        catch (DuckDBException) when (_cancellation.IsCancellationRequested)
+        catch (DuckDBException) when (cancellationToken.IsCancellationRequested)
         {
-            throw new OperationCanceledException(_cancellation);
+            throw new OperationCanceledException(cancellationToken);
         }
     }
 
