@@ -17,6 +17,8 @@ internal static class ServeCommand
         args.RejectUnknown();
 
         var engine = await target.OpenAsync(cancellationToken);
+        foreach (var notice in await ServeNotices.ForAsync(engine, target.Data.Root, web.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), cancellationToken))
+            await stdout.WriteLineAsync(notice);
         await using var app = DataHubWebApp.Create(engine, web);
         await app.StartAsync(cancellationToken);
         await stdout.WriteLineAsync(Banner(BoundAddress(app), target.Data, null));
@@ -33,6 +35,7 @@ internal static class ServeCommand
         var sb = new StringBuilder();
         sb.AppendLine();
         sb.AppendLine("DataHub 已启动");
+        sb.AppendLine($"  目录界面（登录）：{baseUrl}/");
         sb.AppendLine($"  OData 服务根地址：{baseUrl}/odata/");
         sb.AppendLine($"  实有人口数据集：  {baseUrl}/odata/Population");
         sb.AppendLine($"  元数据：          {baseUrl}/odata/$metadata");
@@ -48,7 +51,9 @@ internal static class ServeCommand
         }
         sb.AppendLine();
         sb.AppendLine("  在 Excel 中打开：数据 > 获取数据 > 自其他源 > 从 OData 源，粘贴服务根地址，");
-        sb.AppendLine("  身份验证选“基本”，输入上面的用户名和密码（或任意用户名 + API 密钥作密码）。");
+        sb.AppendLine(credentials is null
+            ? "  身份验证选“基本”，输入您的用户名和密码（或任意用户名 + API 密钥作密码）。"
+            : "  身份验证选“基本”，输入上面的用户名和密码（或任意用户名 + API 密钥作密码）。");
         sb.AppendLine("  按 Ctrl+C 停止。");
         return sb.ToString();
     }

@@ -1,5 +1,7 @@
 using System.IO.Compression;
 using DataHub.Host.Composition;
+using DataHub.Host.Web.Auth;
+using DataHub.Host.Web.Ui;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.ResponseCompression;
 
@@ -21,19 +23,28 @@ public sealed record WebOptions
     public int DuckDbThreads { get; init; } = 2;
 }
 
-/// <summary>The ASP.NET Core application: OData feeds, health, and (later) the catalog UI and dashboard.</summary>
+/// <summary>The ASP.NET Core application: OData feeds, health, and the catalog UI.</summary>
 public static class DataHubWebApp
 {
     public static WebApplication Create(DataHubEngine engine, WebOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = engine.Data.Root });
+        // The full builder (Razor Pages need MVC's services); the application name is this assembly, not
+        // the test host's, so Razor Pages find their compiled pages when a test starts the host.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = engine.Data.Root,
+            ApplicationName = typeof(DataHubWebApp).Assembly.GetName().Name,
+            EnvironmentName = Environments.Production,
+        });
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("DataHub", LogLevel.Information);
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(engine.Time);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new CredentialAuthenticator(engine.Catalog.Principals, engine.Time));
+        builder.Services.AddSingleton(engine.Catalog.Principals);
+        builder.Services.AddDataHubAuthentication();
         builder.Services.AddFeeds(engine, options);
+        builder.Services.AddDataHubUi(engine);
         builder.Services.AddResponseCompression(o =>
         {
             o.EnableForHttps = true;
@@ -53,9 +64,11 @@ public static class DataHubWebApp
         var app = builder.Build();
         app.UseForwardedHeaders();
         app.UseResponseCompression();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealth();
         app.MapFeeds();
-        app.MapGet("/", () => Results.Redirect("/odata/"));
+        app.MapDataHubUi();
         return app;
     }
 }

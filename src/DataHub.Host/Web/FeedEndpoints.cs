@@ -1,7 +1,8 @@
-using System.Text.Json;
 using DataHub.Catalog.Audit;
 using DataHub.Core.Access;
 using DataHub.Host.Composition;
+using DataHub.Host.Web.Auth;
+using Microsoft.AspNetCore.Authentication;
 using DataHub.Serving;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
@@ -14,10 +15,6 @@ namespace DataHub.Host.Web;
 /// </summary>
 internal static partial class FeedEndpoints
 {
-    public const string Realm = "DataHub";
-
-    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static IServiceCollection AddFeeds(this IServiceCollection services, DataHubEngine engine, WebOptions options)
     {
         services.AddSingleton(new CatalogServedDatasets(engine.Catalog));
@@ -39,15 +36,17 @@ internal static partial class FeedEndpoints
         app.MapGet("/odata/{**path}", HandleAsync);
     }
 
-    private static async Task HandleAsync(HttpContext http, CredentialAuthenticator auth, ODataFeedService feeds, DataHubEngine engine, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext http, ODataFeedService feeds, DataHubEngine engine, ILoggerFactory loggers)
     {
         var ct = http.RequestAborted;
-        var principal = await auth.AuthenticateAsync(http.Request, ct);
+        // UseAuthentication has run the DataHub scheme (Basic / API key for feeds); no cookie here.
+        var principal = DataHubClaims.FromClaims(http.User);
         var path = AuditPath(http.Request);
         if (principal is null)
         {
             await AuditAsync(engine, "(未认证)", null, null, path, StatusCodes.Status401Unauthorized, 0, "UNAUTHORIZED", http);
-            await ChallengeAsync(http, ct);
+            // The credentials handler answers 401 with the Basic challenge, or 429 when throttled.
+            await http.ChallengeAsync(DataHubClaims.Scheme);
             return;
         }
 
@@ -74,23 +73,6 @@ internal static partial class FeedEndpoints
         }
     }
 
-    private static async Task ChallengeAsync(HttpContext http, CancellationToken ct)
-    {
-        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        http.Response.Headers.WWWAuthenticate = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
-        http.Response.Headers["OData-Version"] = "4.0";
-        http.Response.ContentType = "application/json; charset=utf-8";
-        var body = new
-        {
-            error = new
-            {
-                code = "UNAUTHORIZED",
-                message = "需要登录：请在 Excel 中选择“基本”身份验证，输入用户名和密码（或任意用户名 + API 密钥作为密码）。",
-            },
-        };
-        await http.Response.WriteAsync(JsonSerializer.Serialize(body, Json), ct);
-    }
-
     /// <summary>The request as the serving layer sees it: the API key removed, so it never reaches a nextLink.</summary>
     private static Uri RequestUri(HttpRequest request, Uri root)
     {
@@ -99,10 +81,7 @@ internal static partial class FeedEndpoints
         return new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, path, query));
     }
 
-    private static QueryString QueryWithoutApiKey(HttpRequest request) =>
-        request.Query.ContainsKey(CredentialAuthenticator.ApiKeyParameter)
-            ? QueryString.Create(request.Query.Where(q => q.Key != CredentialAuthenticator.ApiKeyParameter))
-            : request.QueryString;
+    private static QueryString QueryWithoutApiKey(HttpRequest request) => ApiKeyParameter.Strip(request);
 
     private static string AuditPath(HttpRequest request) => request.Path + QueryWithoutApiKey(request).ToUriComponent();
 

@@ -1,25 +1,33 @@
+using DataHub.Core.Access;
 using DataHub.Host.Composition;
+using DataHub.Host.Web.Auth;
 
 namespace DataHub.Host.Web;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: at least one dataset has a
-/// published version, so feeds have something to serve (503 until then).
+/// published version, so feeds have something to serve (503 until then). Anyone (a load balancer)
+/// learns only ready or not; which datasets, versions and row counts are there is told only to an
+/// authenticated steward or operator.
 /// </summary>
 internal static class HealthEndpoints
 {
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
-        app.MapGet("/health/ready", async (DataHubEngine engine, CancellationToken ct) =>
+        app.MapGet("/health/ready", async (HttpContext http, DataHubEngine engine, CancellationToken ct) =>
         {
             var current = await engine.Catalog.Datasets.CurrentVersionsAsync(ct);
+            var status = current.Count > 0 ? "ready" : "starting";
+            var code = current.Count > 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+            if (DataHubClaims.FromClaims(http.User) is not { Role: Role.Steward or Role.Operator })
+                return Results.Json(new { status }, statusCode: code);
             var body = new
             {
-                status = current.Count > 0 ? "ready" : "starting",
+                status,
                 datasets = current.Select(v => new { dataset = v.Dataset, version = v.Version, rows = v.RowCount, publishedAt = v.PublishedAt }),
             };
-            return Results.Json(body, statusCode: current.Count > 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            return Results.Json(body, statusCode: code);
         });
     }
 }

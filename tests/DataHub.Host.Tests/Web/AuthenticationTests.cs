@@ -62,6 +62,26 @@ public sealed class AuthenticationTests(DemoServer server)
         Assert.DoesNotContain(log, a => a.Path.Contains(key, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("API_KEY")]
+    [InlineData("Api_Key")]
+    [InlineData("aPi_kEy")]
+    public async Task Feed_ApiKeyParameterInAnyCase_AuthenticatesAndIsStrippedFromNextLinkAndLog(string spelling)
+    {
+        var key = server.Credential("maqun-street").ApiKey;
+        using var http = Http();
+        var marker = "$top=" + (2000 + spelling.GetHashCode(StringComparison.Ordinal) % 100 + 100);
+        var json = await http.GetStringAsync(server.Feed($"?{marker}&{spelling}={Uri.EscapeDataString(key)}"));
+
+        using var doc = JsonDocument.Parse(json);
+        Assert.True(doc.RootElement.TryGetProperty("@odata.nextLink", out var next), "the street has more rows than one page");
+        Assert.DoesNotContain("api_key", next.GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(key, json, StringComparison.Ordinal);
+        var log = await server.Engine.Catalog.Access.RecentAsync(1000, default);
+        Assert.Contains(log, a => a.Principal == "maqun-street" && a.Path.Contains(marker, StringComparison.Ordinal) && a.Status == 200);
+        Assert.DoesNotContain(log, a => a.Path.Contains(key, StringComparison.Ordinal) || a.Path.Contains("api_key", StringComparison.OrdinalIgnoreCase));
+    }
+
     [Fact]
     public async Task Feed_EveryAccessIsAudited_IncludingRefusals()
     {
@@ -80,10 +100,24 @@ public sealed class AuthenticationTests(DemoServer server)
     }
 
     [Fact]
-    public async Task HealthReady_AfterPublish_Answers200WithTheDataset()
+    public async Task HealthReady_Anonymous_SaysOnlyReady()
     {
         using var http = Http();
+        using var response = await http.GetAsync(new Uri(server.BaseUri, "health/ready"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{\"status\":\"ready\"}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("steward", true)]
+    [InlineData("maqun-community", false)]
+    [InlineData("analyst", false)]
+    public async Task HealthReady_DetailsOnlyForStewardOrOperator(string principal, bool details)
+    {
+        using var http = Http(principal, server.Credential(principal).Password);
         var json = await http.GetStringAsync(new Uri(server.BaseUri, "health/ready"));
-        Assert.Contains("\"population\"", json, StringComparison.Ordinal);
+        Assert.Equal(details, json.Contains("\"population\"", StringComparison.Ordinal));
+        Assert.Contains("\"ready\"", json, StringComparison.Ordinal);
     }
 }

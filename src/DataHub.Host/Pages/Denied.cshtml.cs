@@ -1,0 +1,8 @@
+namespace DataHub.Host.Pages;
+
+public sealed class DeniedModel : UiPage
+{
+    public void OnGet()
+    {
+    }
+}

@@ -1,0 +1,48 @@
+using DataHub.Core.Access;
+using DataHub.Host.Cli;
+using Xunit;
+
+namespace DataHub.Host.Tests.Cli;
+
+/// <summary>What <c>serve</c> says before anyone connects: the first steward, plain HTTP off loopback.</summary>
+public sealed class ServeNoticesTests : IAsyncLifetime
+{
+    private readonly HostFixture _fx = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _fx.DisposeAsync();
+
+    [Fact]
+    public async Task FolderWithoutSteward_TellsHowToCreateTheFirstOne_AndStopsSayingSoOnceThereIsOne()
+    {
+        var engine = await _fx.OpenEngineAsync();
+        var notices = await ServeNotices.ForAsync(engine, _fx.Data.Root, ["http://127.0.0.1:5080"], default);
+        Assert.Contains(notices, n => n.Contains("datahub users add", StringComparison.Ordinal) && n.Contains("--role steward", StringComparison.Ordinal));
+
+        await engine.Catalog.Principals.UpsertAsync(new Principal("chen", "陈", Role.Steward, "320113"), "pw-123456", null, default);
+        Assert.Empty(await ServeNotices.ForAsync(engine, _fx.Data.Root, ["http://127.0.0.1:5080"], default));
+    }
+
+    [Fact]
+    public async Task PlainHttpOnANonLoopbackAddress_IsWarned()
+    {
+        var engine = await _fx.OpenEngineAsync();
+        await engine.Catalog.Principals.UpsertAsync(new Principal("chen", "陈", Role.Steward, "320113"), "pw-123456", null, default);
+        var notices = await ServeNotices.ForAsync(engine, _fx.Data.Root, ["http://0.0.0.0:5080"], default);
+        Assert.Contains(notices, n => n.Contains("明文 HTTP", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", false)]
+    [InlineData("http://localhost:5080", false)]
+    [InlineData("http://[::1]:5080", false)]
+    [InlineData("https://0.0.0.0:5443", false)]
+    [InlineData("http://0.0.0.0:5080", true)]
+    [InlineData("http://*:5080", true)]
+    [InlineData("http://+:5080", true)]
+    [InlineData("http://192.168.1.20:5080", true)]
+    [InlineData("http://[::]:5080", true)]
+    [InlineData("http://datahub.example.gov.cn", true)]
+    public void IsPlainHttpOffLoopback(string url, bool expected) => Assert.Equal(expected, ServeNotices.IsPlainHttpOffLoopback(url));
+}
