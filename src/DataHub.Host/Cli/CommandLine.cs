@@ -13,7 +13,7 @@ public static class CommandLine
     public const int Failed = 1;
     public const int UsageError = 2;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help", "no-jobs" };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -25,6 +25,7 @@ public static class CommandLine
                 "demo" => await DemoCommand.RunAsync(parsed, stdout, cancellationToken),
                 "ingest" => await IngestCommand.RunAsync(parsed, stdout, cancellationToken),
                 "serve" => await ServeCommand.RunAsync(parsed, stdout, cancellationToken),
+                "runs" => await RunsCommand.RunAsync(parsed, stdout, cancellationToken),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
             };
@@ -63,7 +64,12 @@ public static class CommandLine
               datahub ingest SOURCE_FILE [--data DIR] [--json]
                   运行一次数据源定义文件（.yaml），打印运行报告；失败时退出码为 1，不发布新版本。
               datahub serve [--data DIR] [--urls http://127.0.0.1:5080]
-                  只启动服务（使用 DIR 中已有的目录和数据湖）。
+                  只启动服务（使用 DIR 中已有的目录和数据湖）；按计划运行 DIR/sources 中的每个数据源，
+                  作业面板在 /hangfire（数据管理员可操作，运维只读）。--no-jobs 不运行作业。
+              datahub runs start SOURCE [--data DIR]
+                  把一次运行排入作业队列（SOURCE 为数据源 id 或 .yaml 文件），由 serve 进程执行。
+              datahub runs list [--dataset NAME] [--data DIR] [--json]
+                  列出最近的运行（状态、失败类别、行数）。
 
             DIR 默认为当前目录下的 datahub-data。目录库默认是 DIR 中的 SQLite 文件；
             较大的部署用 --catalog-postgres "Host=…;Database=…;Username=…;Password=…"

@@ -13,7 +13,12 @@ internal static class ServeCommand
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var target = EngineTarget.From(args);
-        var web = new WebOptions { Urls = args.Option("urls") ?? new WebOptions().Urls };
+        var web = new WebOptions
+        {
+            Urls = args.Option("urls") ?? new WebOptions().Urls,
+            // Jobs share the catalog's PostgreSQL when it is there, so every node sees every job.
+            Jobs = args.Flag("no-jobs") ? null : new Jobs.JobsOptions { Postgres = target.EffectiveCatalogPostgres },
+        };
         args.RejectUnknown();
 
         var engine = await target.OpenAsync(cancellationToken);

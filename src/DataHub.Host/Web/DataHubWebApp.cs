@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using DataHub.Host.Composition;
+using DataHub.Host.Jobs;
 using DataHub.Host.Web.Auth;
 using DataHub.Host.Web.Ui;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -21,6 +22,9 @@ public sealed record WebOptions
 
     /// <summary>DuckDB threads for serving (default 2).</summary>
     public int DuckDbThreads { get; init; } = 2;
+
+    /// <summary>Scheduled ingestion and the dashboard at /hangfire; null runs no jobs in this host (tests, demo).</summary>
+    public Jobs.JobsOptions? Jobs { get; init; }
 }
 
 /// <summary>The ASP.NET Core application: OData feeds, health, and the catalog UI.</summary>
@@ -45,6 +49,7 @@ public static class DataHubWebApp
         builder.Services.AddDataHubAuthentication();
         builder.Services.AddFeeds(engine, options);
         builder.Services.AddDataHubUi(engine);
+        if (options.Jobs is { Enabled: true } jobs) builder.Services.AddDataHubJobs(engine, jobs);
         builder.Services.AddResponseCompression(o =>
         {
             o.EnableForHttps = true;
@@ -69,6 +74,8 @@ public static class DataHubWebApp
         app.MapHealth();
         app.MapFeeds();
         app.MapDataHubUi();
+        app.MapRunReports();
+        if (options.Jobs is { Enabled: true }) app.MapDataHubJobs();
         return app;
     }
 }

@@ -18,6 +18,12 @@ public sealed record SourceDefinition(
 {
     /// <summary>The folder relative paths in the definition resolve against.</summary>
     public string BaseDirectory => Path.GetDirectoryName(FilePath)!;
+
+    /// <summary>
+    /// <c>schedule:</c> a cron expression (5 fields, Beijing time) overriding the schedule derived from
+    /// <c>catalog.update_cycle</c>; null to follow the update cycle. Checked by the scheduler.
+    /// </summary>
+    public string? Schedule { get; init; }
 }
 
 public sealed record Department(string Code, string Name);
