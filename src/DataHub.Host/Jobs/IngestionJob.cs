@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using DataHub.Host.Composition;
+using DataHub.Pipelines.Ingestion;
 using DataHub.Pipelines.Sources;
 using Hangfire;
 
@@ -41,7 +42,16 @@ public sealed class IngestionJob(DataHubEngine engine, JobStorage storage, Sourc
         using (connection.AcquireDistributedLock("datahub:dataset:" + dataset, LockWait))
         {
             JobsLog.JobRunning(logger, sourceId, dataset);
-            var report = await engine.Runner.RunAsync(file, cancellationToken);
+            RunReport report;
+            try
+            {
+                report = await engine.Runner.RunAsync(file, cancellationToken);
+            }
+            catch (DataHub.Core.Failures.DataHubException e)
+            {
+                // Failed before a run started (definition, dataset busy): retried only if transient.
+                throw new RunFailedException(e.Describe(), e.IsTransient);
+            }
             if (!report.Succeeded) throw new RunFailedException(report);
             return $"运行 {report.RunId} 成功，发布第 {report.Version} 版（读取 {report.RowsRead} 行）；运行报告：{ReportPath(report.RunId)}";
         }

@@ -17,13 +17,18 @@ internal static class JobsRegistration
     /// </summary>
     public static IServiceCollection AddDataHubJobs(this IServiceCollection services, DataHubEngine engine, JobsOptions options)
     {
+        GlobalConfiguration.Configuration.UseLogProvider(HangfireLogs.Instance);
         var storage = JobStorageFactory.Create(engine.Data, options);
         services.AddSingleton(options);
         services.AddSingleton(storage);
         services.AddSingleton<JobActivator>(sp => new ServiceProviderJobActivator(sp));
         services.AddSingleton(new SourceDirectory(engine.Data));
         services.AddTransient<IngestionJob>();
-        services.AddHangfire(_ => { });
+        services.AddHangfire((sp, c) =>
+        {
+            HangfireLogs.Instance.Use(sp.GetRequiredService<ILoggerFactory>());
+            c.UseLogProvider(HangfireLogs.Instance);
+        });
         services.AddHangfireServer((_, o) =>
         {
             o.WorkerCount = options.WorkerCount;
