@@ -26,6 +26,7 @@ public static class CommandLine
                 "ingest" => await IngestCommand.RunAsync(parsed, stdout, cancellationToken),
                 "serve" => await ServeCommand.RunAsync(parsed, stdout, cancellationToken),
                 "runs" => await RunsCommand.RunAsync(parsed, stdout, cancellationToken),
+                "config" => await ConfigCommand.RunAsync(parsed, stdout),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
             };
@@ -70,6 +71,8 @@ public static class CommandLine
                   把一次运行排入作业队列（SOURCE 为数据源 id 或 .yaml 文件），由 serve 进程执行。
               datahub runs list [--dataset NAME] [--data DIR] [--json]
                   列出最近的运行（状态、失败类别、行数）。
+              datahub config show [--data DIR]
+                  打印生效的配置（DIR/appsettings.json、DATAHUB__节__键 环境变量、命令行选项合并后），密码已隐去。
 
             DIR 默认为当前目录下的 datahub-data。目录库默认是 DIR 中的 SQLite 文件；
             较大的部署用 --catalog-postgres "Host=…;Database=…;Username=…;Password=…"

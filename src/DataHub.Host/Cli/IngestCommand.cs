@@ -19,7 +19,7 @@ internal static class IngestCommand
         RunReport report;
         try
         {
-            report = await engine.Runner.RunAsync(args.Positional[0], cancellationToken);
+            report = await engine.Runner.RunAsync(args.Positional[0], TerminalProgress.ForConsole(json), cancellationToken);
         }
         catch (DataHubException e) when (json)
         {

@@ -25,7 +25,7 @@ internal static class RunsCommand
                 var sources = new SourceDirectory(engine.Data);
                 var file = sources.Resolve(args.Positional[1]);
                 var sourceId = DataHub.Pipelines.Sources.SourceDefinitionLoader.Load(file).Id;
-                var storage = JobStorageFactory.Create(engine.Data, new JobsOptions { Postgres = target.EffectiveCatalogPostgres });
+                var storage = JobStorageFactory.Create(engine.Data, new JobsOptions { Postgres = target.Settings.Jobs.Postgres ?? target.EffectiveCatalogPostgres });
                 var jobId = new BackgroundJobClient(storage).Enqueue<IngestionJob>(j => j.RunAsync(sourceId, CancellationToken.None));
                 await stdout.WriteLineAsync($"已排队：数据源 {sourceId}（作业 {jobId}）。由运行中的 datahub serve 执行；同一数据集的运行依次进行。进度见作业面板 /hangfire。");
                 return CommandLine.Ok;

@@ -13,11 +13,16 @@ internal static class ServeCommand
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var target = EngineTarget.From(args);
+        var settings = target.Settings;
+        // Jobs share the catalog's PostgreSQL when it is there, so every node sees every job.
+        settings.Jobs.Postgres ??= target.EffectiveCatalogPostgres;
         var web = new WebOptions
         {
-            Urls = args.Option("urls") ?? new WebOptions().Urls,
-            // Jobs share the catalog's PostgreSQL when it is there, so every node sees every job.
-            Jobs = args.Flag("no-jobs") ? null : new Jobs.JobsOptions { Postgres = target.EffectiveCatalogPostgres },
+            Urls = args.Option("urls") ?? settings.Urls,
+            PageSize = settings.Serving.PageSize,
+            DuckDbMemoryLimit = settings.Serving.DuckDbMemoryLimit,
+            DuckDbThreads = settings.Serving.DuckDbThreads,
+            Jobs = args.Flag("no-jobs") || !settings.Jobs.Enabled ? null : settings.Jobs,
         };
         args.RejectUnknown();
 
