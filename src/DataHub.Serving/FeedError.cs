@@ -24,5 +24,11 @@ internal sealed class FeedError(int status, string code, string userMessage, str
 
     public static FeedError Forbidden(string message) => new(403, "SCOPE_FORBIDDEN", message);
 
+    /// <summary>Seconds for <c>Retry-After</c> (503 answers), else null.</summary>
+    public int? RetryAfterSeconds { get; private init; }
+
+    /// <summary>503: the node is at its limits now; the client should retry after <paramref name="retryAfterSeconds"/>.</summary>
+    public static FeedError Busy(string code, string message, int retryAfterSeconds) => new(503, code, message) { RetryAfterSeconds = retryAfterSeconds };
+
     public static FeedError NotImplemented(string code, string message, string? target = null) => new(501, code, message, target);
 }

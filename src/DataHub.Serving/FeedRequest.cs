@@ -9,4 +9,5 @@ namespace DataHub.Serving;
 /// <param name="RequestUri">Absolute request URI, under <paramref name="ServiceRoot"/>, with its query string as sent.</param>
 /// <param name="Prefer">The <c>Prefer</c> header value, if any (<c>odata.maxpagesize=N</c> is honoured).</param>
 /// <param name="PageSize">A page size for this request instead of <see cref="ServingOptions.PageSize"/> (capped by <see cref="ServingOptions.MaxPageSize"/>); a client's <c>odata.maxpagesize</c> still wins.</param>
-public sealed record FeedRequest(Principal Principal, Uri ServiceRoot, Uri RequestUri, string? Prefer = null, int? PageSize = null);
+/// <param name="IfNoneMatch">The <c>If-None-Match</c> header, if any: <c>$metadata</c> answers 304 when it names the current ETag.</param>
+public sealed record FeedRequest(Principal Principal, Uri ServiceRoot, Uri RequestUri, string? Prefer = null, int? PageSize = null, string? IfNoneMatch = null);

@@ -5,22 +5,29 @@ namespace DataHub.Serving;
 /// <summary>
 /// The answer to a <see cref="FeedRequest"/>: status and headers are final when
 /// <see cref="ODataFeedService.HandleAsync"/> returns; the body follows through
-/// <see cref="WriteBodyAsync"/> (async writes only, rows streamed from DuckDB). Dispose it in every
-/// case: a feed page holds an open DuckDB result until its body is written or it is disposed.
+/// <see cref="WriteBodyAsync"/> (async writes only; a page was serialised on a query worker into
+/// pooled memory). Dispose it in every case: a page holds its buffer and an admission slot until its
+/// body is written or it is disposed.
 /// </summary>
 public sealed class FeedResult : IAsyncDisposable
 {
     private readonly FeedBody body;
     private readonly OutcomeState outcome;
+    private readonly IDisposable? lease;
     private int started;
 
-    internal FeedResult(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers, FeedBody body, OutcomeState outcome)
+    /// <param name="lease">The admission slot this request holds until its body is sent or it is disposed.</param>
+    internal FeedResult(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers, FeedBody body, OutcomeState outcome, IDisposable? lease = null)
     {
         StatusCode = statusCode;
         Headers = headers;
         this.body = body;
         this.outcome = outcome;
+        this.lease = lease;
     }
+
+    /// <summary>Where the time before the body went.</summary>
+    public FeedTimings Timings => outcome.Timings;
 
     public int StatusCode { get; }
 
@@ -56,10 +63,15 @@ public sealed class FeedResult : IAsyncDisposable
         }
         finally
         {
-            // Release the DuckDB result now rather than when the host gets round to disposing.
+            // Release the page buffer and the admission slot now rather than when the host gets round to disposing.
             await body.DisposeAsync();
+            lease?.Dispose();
         }
     }
 
-    public ValueTask DisposeAsync() => body.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await body.DisposeAsync();
+        lease?.Dispose();
+    }
 }

@@ -38,13 +38,13 @@ public sealed class ODataFeedService
         if (!request.ServiceRoot.IsAbsoluteUri) throw new ArgumentException("The service root must be an absolute URI.", nameof(request));
         if (!request.RequestUri.IsAbsoluteUri) throw new ArgumentException("The request URI must be an absolute URI.", nameof(request));
         cancellationToken.ThrowIfCancellationRequested();
-
-        // DuckDB.NET runs synchronously; the work before the first byte is the count and page
-        // queries, bounded by the page size.
-        return Task.FromResult(Handle(request, cancellationToken));
+        return HandleCoreAsync(request, cancellationToken);
     }
 
-    private FeedResult Handle(FeedRequest request, CancellationToken cancellationToken)
+    /// <summary>Feed and <c>/$count</c> requests admitted now (running, queued for a worker, or sending their body).</summary>
+    public int Admitted => context.Gate.Admitted;
+
+    private async Task<FeedResult> HandleCoreAsync(FeedRequest request, CancellationToken cancellationToken)
     {
         var outcome = new OutcomeState();
         try
@@ -62,7 +62,8 @@ public sealed class ODataFeedService
             {
                 FeedEndpoint.ServiceDocument => DocumentEndpoints.ServiceDocument(context, request, serviceRoot, outcome),
                 FeedEndpoint.Metadata => DocumentEndpoints.Metadata(context, request, outcome),
-                _ => EntitySetEndpoint.Handle(context, request, serviceRoot, route, raw, outcome, cancellationToken),
+                // The DuckDB work (count, window, page, rows serialised) runs on a query worker.
+                _ => await EntitySetEndpoint.HandleAsync(context, request, serviceRoot, route, raw, outcome, cancellationToken),
             };
         }
         catch (FeedError error)
@@ -72,6 +73,16 @@ public sealed class ODataFeedService
         catch (ODataException ex)
         {
             return ErrorResults.Create(FeedError.BadRequest("QUERY_INVALID", $"请求无法解析：{ex.Message}"), outcome);
+        }
+        catch (EngineBusyException)
+        {
+            return ErrorResults.Create(FeedError.Busy("SERVER_BUSY", "服务器繁忙，正在处理的查询已达上限，请稍后重试。", context.Options.RetryAfterSeconds), outcome);
+        }
+        catch (QueryTimeoutException ex)
+        {
+            outcome.Failure = Diagnostics.Describe(ex);
+            return ErrorResults.Create(FeedError.Busy("QUERY_TIMEOUT",
+                $"查询超过 {context.Options.QueryTimeout.TotalSeconds:0} 秒仍未完成，已中止。请缩小范围（例如增加筛选条件、减少排序字段）后重试。", context.Options.RetryAfterSeconds), outcome);
         }
         catch (InsufficientExecutionStackException)
         {

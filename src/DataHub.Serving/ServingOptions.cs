@@ -24,6 +24,40 @@ public sealed partial class ServingOptions
     /// <summary>DuckDB <c>threads</c>. Default 2.</summary>
     public int Threads { get; set; } = 2;
 
+    /// <summary>Query workers: dedicated threads, each with one long-lived DuckDB connection. Default 4 (DuckDB parallelises inside a query too, over <see cref="Threads"/>).</summary>
+    public int QueryWorkers { get; set; } = 4;
+
+    /// <summary>Queries that may wait for a worker; beyond it a request is answered 503 with Retry-After. Default 64.</summary>
+    public int MaxQueuedQueries { get; set; } = 64;
+
+    /// <summary>Longest a query may wait for a worker before it is answered 503 instead. Default 10 s.</summary>
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time budget of one request's DuckDB work (count, window and page); DuckDB is interrupted past it and the answer is 503 <c>QUERY_TIMEOUT</c>. Default 30 s.</summary>
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Feed and <c>/$count</c> requests admitted at once per node, from the first query until the body
+    /// has been sent; beyond it 503 <c>SERVER_BUSY</c> with Retry-After, before memory or latency
+    /// degrade. Default 48.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 48;
+
+    /// <summary>Seconds announced in <c>Retry-After</c> of a 503. Default 2.</summary>
+    public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>Bytes one page may buffer; a page that reaches it ends early with a nextLink (server-driven paging). Default 8 MiB.</summary>
+    public int MaxPageBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Most nodes in the <c>$filter</c> and <c>$orderby</c> expressions of one request (400 <c>QUERY_TOO_COMPLEX</c> above). Default 2,000 (a list of about 500 values folded into eq/or).</summary>
+    public int MaxExpressionNodes { get; set; } = 2000;
+
+    /// <summary>Deepest nesting of those expressions (400 <c>QUERY_TOO_COMPLEX</c> above). Default 40.</summary>
+    public int MaxExpressionDepth { get; set; } = 40;
+
+    /// <summary>Adds a <c>Server-Timing</c> header with the request's stages (for the benchmark and diagnostics). Default off.</summary>
+    public bool ServerTiming { get; set; }
+
     /// <summary>
     /// Server secret, at least 32 characters, required. Keys the <c>hash</c> mask (so hashed columns
     /// still join, but cannot be reversed by hashing guesses) and signs skiptokens. Changing it changes
@@ -43,6 +77,13 @@ public sealed partial class ServingOptions
         if (MaxOrderByKeys < 1) throw Bad(nameof(MaxOrderByKeys), "排序字段个数上限必须大于 0。");
         if (!MemoryLimitPattern().IsMatch(MemoryLimit)) throw Bad(nameof(MemoryLimit), "DuckDB 内存上限格式应如 512MB、1GB。");
         if (Threads is < 1 or > 256) throw Bad(nameof(Threads), "DuckDB 线程数必须在 1 到 256 之间。");
+        if (QueryWorkers is < 1 or > 64) throw Bad(nameof(QueryWorkers), "查询工作线程数必须在 1 到 64 之间。");
+        if (MaxQueuedQueries < 1) throw Bad(nameof(MaxQueuedQueries), "查询队列长度必须大于 0。");
+        if (QueueTimeout <= TimeSpan.Zero) throw Bad(nameof(QueueTimeout), "查询排队超时必须大于 0。");
+        if (QueryTimeout <= TimeSpan.Zero) throw Bad(nameof(QueryTimeout), "查询超时必须大于 0。");
+        if (MaxConcurrentRequests < 1) throw Bad(nameof(MaxConcurrentRequests), "并发请求上限必须大于 0。");
+        if (MaxPageBytes < 64 * 1024) throw Bad(nameof(MaxPageBytes), "单页缓冲上限不得小于 64 KiB。");
+        if (MaxExpressionNodes < 10 || MaxExpressionDepth < 5) throw Bad(nameof(MaxExpressionNodes), "表达式复杂度上限过小（节点数至少 10，嵌套深度至少 5）。");
         if (Secret.Length < 32) throw Bad(nameof(Secret), "服务密钥至少 32 个字符（用于哈希脱敏和分页标记签名）。");
     }
 

@@ -68,6 +68,13 @@ public sealed class PipelineFixture : IAsyncDisposable
         return Query($"SELECT * FROM read_parquet('{Path.Combine(current.Directory, current.Files[0])}')");
     }
 
+    /// <summary>Rows of every part of the current version.</summary>
+    public async Task<List<Dictionary<string, object?>>> ReadAllCurrentAsync(string dataset = "population")
+    {
+        var current = (await Catalog.Datasets.CurrentVersionsAsync(default)).Single(v => v.Dataset == dataset);
+        return Query($"SELECT * FROM read_parquet([{string.Join(", ", current.Files.Select(f => $"'{Path.Combine(current.Directory, f)}'"))}])");
+    }
+
     public static List<Dictionary<string, object?>> Query(string sql)
     {
         using var conn = new DuckDBConnection("DataSource=:memory:");

@@ -50,8 +50,18 @@ public sealed record SourceStream(string Name, IReadOnlyList<SourceColumn> Colum
 /// </summary>
 public readonly record struct SourceRecord(long Position, object?[] Values);
 
-/// <summary>A batch of records sharing one column list; the last batch of a read carries the state to commit.</summary>
-public sealed record RecordBatch(IReadOnlyList<SourceColumn> Columns, IReadOnlyList<SourceRecord> Records, ConnectorState? State = null);
+/// <summary>
+/// A batch of records sharing one column list; the last batch of a read carries the state to commit
+/// and any <see cref="Warnings"/> about the read as a whole (e.g. a file that looks cut off).
+/// </summary>
+public sealed record RecordBatch(IReadOnlyList<SourceColumn> Columns, IReadOnlyList<SourceRecord> Records, ConnectorState? State = null,
+    IReadOnlyList<ConnectorWarning>? Warnings = null);
+
+/// <summary>
+/// Something suspicious about a read that does not make it fail by itself: a stable code, a zh-CN
+/// message and where (never a row value). <c>CSV_TRUNCATED</c> makes the run's publish guard hold it.
+/// </summary>
+public sealed record ConnectorWarning(string Code, string Message, string Where);
 
 /// <summary>An opaque cursor (JSON) the connector gets back on the next run.</summary>
 public sealed record ConnectorState(string Json);

@@ -1,5 +1,7 @@
 using DataHub.Connectors.Abstractions;
 using DataHub.Connectors.Csv;
+using DataHub.Connectors.Fhir;
+using DataHub.Connectors.Rest;
 
 namespace DataHub.Connectors;
 
@@ -7,5 +9,10 @@ namespace DataHub.Connectors;
 public static class ConnectorCatalog
 {
     /// <summary>A fresh instance of every built-in connector, e.g. for <c>new ConnectorRegistry(ConnectorCatalog.BuiltIn())</c>.</summary>
-    public static IReadOnlyList<ISourceConnector> BuiltIn() => [CsvConnectorRegistration.Create()];
+    public static IReadOnlyList<ISourceConnector> BuiltIn() =>
+    [
+        CsvConnectorRegistration.Create(),
+        RestConnectorRegistration.Create(),
+        FhirConnectorRegistration.Create(),
+    ];
 }

@@ -10,6 +10,10 @@ namespace DataHub.Core.Schema;
 /// <param name="NaturalKey">Fields that identify the same real-world thing; duplicates share them.</param>
 /// <param name="ScopeField">The 12-digit community code every row is scoped by.</param>
 /// <param name="VersionField">Field whose newest value wins among duplicates (e.g. 更新时间), if any.</param>
+/// <param name="IdentityFields">
+/// Fields that must agree between rows sharing the natural key (<c>x-identity-fields</c>; default:
+/// the record-level fields outside the natural key). Rows that disagree are a key conflict, not duplicates.
+/// </param>
 public sealed record DatasetSchema(
     string Name,
     string Version,
@@ -20,8 +24,13 @@ public sealed record DatasetSchema(
     IReadOnlyList<string> NaturalKey,
     string? ScopeField,
     string? VersionField,
-    IReadOnlyList<FieldSpec> Fields)
+    IReadOnlyList<FieldSpec> Fields,
+    IReadOnlyList<string>? IdentityFields = null)
 {
+    /// <summary>The identity fields, declared or by default.</summary>
+    public IReadOnlyList<string> Identity => IdentityFields
+        ?? Fields.Where(f => f.RecordRule && !f.Derived && !NaturalKey.Contains(f.Name)).Select(f => f.Name).ToArray();
+
     public FieldSpec Field(string name) =>
         Fields.FirstOrDefault(f => f.Name == name)
         ?? throw new KeyNotFoundException($"Dataset {Name} has no field {name}.");

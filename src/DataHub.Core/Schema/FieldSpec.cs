@@ -5,6 +5,11 @@ namespace DataHub.Core.Schema;
 /// <param name="Title">zh-CN display name: the OData property and the Excel column header.</param>
 /// <param name="Standard">The national standard the value follows, e.g. <c>GB 11643-1999</c>; its rule lives in <see cref="Standards.StandardRegistry"/>.</param>
 /// <param name="AllowedValues">A closed code list, if any (e.g. 户籍/流动/境外).</param>
+/// <param name="RecordRule">
+/// The field identifies the row (<c>x-record-fields</c>): a value that fails its rules quarantines
+/// the whole row. Otherwise a failing value is a field issue: the row is kept, the field set to null
+/// and the original value and reason recorded.
+/// </param>
 public sealed record FieldSpec(
     string Name,
     string Title,
@@ -18,4 +23,5 @@ public sealed record FieldSpec(
     int Precision = 18,
     int Scale = 2,
     IReadOnlyList<string>? AllowedValues = null,
-    bool Derived = false);
+    bool Derived = false,
+    bool RecordRule = false);

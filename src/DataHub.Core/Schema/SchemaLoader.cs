@@ -42,6 +42,11 @@ public static class SchemaLoader
         var required = root.TryGetProperty("required", out var req)
             ? req.EnumerateArray().Select(r => r.GetString()!).ToHashSet(StringComparer.Ordinal)
             : [];
+        // Record-level fields: declared by x-record-fields, or by default the required fields, the natural key and the scope.
+        var recordFields = root.TryGetProperty("x-record-fields", out var rf)
+            ? rf.EnumerateArray().Select(r => r.GetString()!).ToHashSet(StringComparer.Ordinal)
+            : required.Concat(root.TryGetProperty("x-natural-key", out var nk0) ? nk0.EnumerateArray().Select(x => x.GetString()!) : [])
+                .Append(Opt(root, "x-scope") ?? "").ToHashSet(StringComparer.Ordinal);
         var fields = new List<FieldSpec>();
         foreach (var p in root.GetProperty("properties").EnumerateObject())
         {
@@ -61,7 +66,12 @@ public static class SchemaLoader
                 f.TryGetProperty("x-precision", out var pr) ? pr.GetInt32() : 18,
                 f.TryGetProperty("x-scale", out var sc) ? sc.GetInt32() : 2,
                 f.TryGetProperty("enum", out var en) ? en.EnumerateArray().Select(x => x.GetString()!).ToArray() : null,
-                f.TryGetProperty("x-derived", out var d) && d.GetBoolean()));
+                f.TryGetProperty("x-derived", out var d) && d.GetBoolean(),
+                recordFields.Contains(p.Name)));
+        }
+        foreach (var r in recordFields.Where(r => r.Length > 0))
+        {
+            if (fields.All(f => f.Name != r)) throw new FormatException($"{origin}: x-record-fields names '{r}', which is not among properties.");
         }
         foreach (var r in required)
         {
@@ -78,8 +88,9 @@ public static class SchemaLoader
             root.TryGetProperty("x-natural-key", out var nk) ? nk.EnumerateArray().Select(x => x.GetString()!).ToArray() : [],
             Opt(root, "x-scope"),
             Opt(root, "x-version-field"),
-            fields);
-        foreach (var name in schema.NaturalKey.Append(schema.KeyField).Concat(new[] { schema.ScopeField, schema.VersionField }.OfType<string>()))
+            fields,
+            root.TryGetProperty("x-identity-fields", out var idf) ? idf.EnumerateArray().Select(x => x.GetString()!).ToArray() : null);
+        foreach (var name in schema.NaturalKey.Append(schema.KeyField).Concat(schema.IdentityFields ?? []).Concat(new[] { schema.ScopeField, schema.VersionField }.OfType<string>()))
         {
             if (schema.FindField(name) is null) throw new FormatException($"{origin}: '{name}' is named at the root but is not a property.");
         }

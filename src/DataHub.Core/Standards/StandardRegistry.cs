@@ -18,6 +18,7 @@ public static partial class StandardRegistry
         ["GB/T 2261.1-2003"] = (v, _) => Gender(v),
         ["GB/T 3304-1991"] = (v, _) => Ethnicity.Normalize(v),
         ["CN-MOBILE"] = (v, _) => MobileNumber.Normalize(v),
+        ["CN-PHONE"] = (v, _) => PhoneNumber.Normalize(v),
         ["ICD-10"] = (v, _) => Pattern(v.ToUpperInvariant(), IcdCode(), "ICD10_FORMAT", "疾病编码不是有效的 ICD-10 编码（如 I10、E11.9）"),
         ["GB/T 4754-2017"] = (v, _) => Pattern(v.ToUpperInvariant(), IndustryCode(), "INDUSTRY_FORMAT", "行业代码不是有效的 GB/T 4754 代码（门类字母加2-4位数字，如 I6510）"),
     };

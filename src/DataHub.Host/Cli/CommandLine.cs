@@ -64,7 +64,7 @@ public static class CommandLine
                   生成模拟的部门导出（南京市栖霞区），入湖，启动目录、OData 服务，并打印登录凭据。
               datahub ingest SOURCE_FILE [--data DIR] [--json]
                   运行一次数据源定义文件（.yaml），打印运行报告；失败时退出码为 1，不发布新版本。
-              datahub serve [--data DIR] [--urls http://127.0.0.1:5080]
+              datahub serve [--data DIR] [--urls http://127.0.0.1:5080] [--trusted-proxy IP[,IP]]
                   只启动服务（使用 DIR 中已有的目录和数据湖）；按计划运行 DIR/sources 中的每个数据源，
                   作业面板在 /hangfire（数据管理员可操作，运维只读）。--no-jobs 不运行作业。
               datahub runs start SOURCE [--data DIR]

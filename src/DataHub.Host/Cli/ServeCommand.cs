@@ -22,6 +22,7 @@ internal static class ServeCommand
             PageSize = settings.Serving.PageSize,
             DuckDbMemoryLimit = settings.Serving.DuckDbMemoryLimit,
             DuckDbThreads = settings.Serving.DuckDbThreads,
+            TrustedProxies = TrustedProxies.Parse(args.Option("trusted-proxy") ?? Environment.GetEnvironmentVariable("DATAHUB_TRUSTED_PROXIES")),
             Jobs = args.Flag("no-jobs") || !settings.Jobs.Enabled ? null : settings.Jobs,
         };
         args.RejectUnknown();

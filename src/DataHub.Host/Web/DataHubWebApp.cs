@@ -5,6 +5,7 @@ using DataHub.Host.Web.Auth;
 using DataHub.Host.Web.Ui;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace DataHub.Host.Web;
 
@@ -25,6 +26,19 @@ public sealed record WebOptions
 
     /// <summary>Scheduled ingestion and the dashboard at /hangfire; null runs no jobs in this host (tests, demo).</summary>
     public Jobs.JobsOptions? Jobs { get; init; }
+
+    /// <summary>
+    /// Reverse proxies whose <c>X-Forwarded-*</c> headers are trusted (scheme, host and path prefix of
+    /// nextLinks). Default none: the headers are ignored, so no client can rewrite nextLinks to another
+    /// host. <c>serve --trusted-proxy 127.0.0.1</c> (or <c>DATAHUB_TRUSTED_PROXIES</c>) names them.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPAddress> TrustedProxies { get; init; } = [];
+
+    /// <summary>Adds a <c>Server-Timing</c> header to feed answers (the benchmark's per-stage timing). Default off.</summary>
+    public bool ServerTiming { get; init; }
+
+    /// <summary>The slowest a client may read a response before Kestrel drops it (after a grace period), so a client that never reads frees its slot. Default 4 KB/s.</summary>
+    public double MinResponseBytesPerSecond { get; init; } = 4096;
 }
 
 /// <summary>The ASP.NET Core application: OData feeds, health, and the catalog UI.</summary>
@@ -59,15 +73,24 @@ public static class DataHubWebApp
         builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
-            // Trusted only from the loopback proxies ASP.NET knows by default, so nextLinks carry the
-            // public scheme, host and path prefix behind a reverse proxy (EXCEL-ODATA.md rule 5).
+            // Trusted only from the proxies configured (none by default): ASP.NET's default trusts
+            // loopback, which let any local client rewrite nextLinks with X-Forwarded-Host.
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost | ForwardedHeaders.XForwardedPrefix;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in options.TrustedProxies) o.KnownProxies.Add(proxy);
         });
         // Power Query folds many filters into one URL; accept well over 8 KB of request line.
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestLineSize = 64 * 1024);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestLineSize = 64 * 1024;
+            // A client that stops reading is dropped after the grace period instead of holding its
+            // page buffer and admission slot for as long as it likes.
+            k.Limits.MinResponseDataRate = new MinDataRate(options.MinResponseBytesPerSecond, TimeSpan.FromSeconds(10));
+        });
 
         var app = builder.Build();
-        app.UseForwardedHeaders();
+        if (options.TrustedProxies.Count > 0) app.UseForwardedHeaders();
         app.UseResponseCompression();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -25,6 +25,7 @@ internal static partial class FeedEndpoints
             o.PageSize = options.PageSize;
             o.MemoryLimit = options.DuckDbMemoryLimit;
             o.Threads = options.DuckDbThreads;
+            o.ServerTiming = options.ServerTiming;
             o.Secret = Convert.ToHexStringLower(SecretFiles.LoadOrCreate(engine.Data.ServingSecretPath));
         });
         return services;
@@ -51,7 +52,8 @@ internal static partial class FeedEndpoints
         }
 
         var root = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/odata/");
-        await using var result = await feeds.HandleAsync(new FeedRequest(principal, root, RequestUri(http.Request, root), http.Request.Headers["Prefer"].ToString()), ct);
+        await using var result = await feeds.HandleAsync(new FeedRequest(principal, root, RequestUri(http.Request, root), http.Request.Headers["Prefer"].ToString(),
+            IfNoneMatch: http.Request.Headers.IfNoneMatch.ToString()), ct);
         http.Response.StatusCode = result.StatusCode;
         foreach (var (name, value) in result.Headers) http.Response.Headers[name] = value;
         try

@@ -21,12 +21,16 @@ internal static class DuckDbCommands
     public static long Scalar(DuckDBConnection connection, SqlStatement statement, CancellationToken cancellationToken)
     {
         using var command = Create(connection, statement);
-        return Run(command, c => Convert.ToInt64(c.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        return Run(command, ReadScalar, cancellationToken);
     }
+
+    /// <summary>A count on the session's prepared statement for this text.</summary>
+    public static long Scalar(QuerySession session, SqlStatement statement, CancellationToken cancellationToken) =>
+        Run(session.Command(statement), ReadScalar, cancellationToken);
 
     /// <summary>Executes the query (the result is materialised inside DuckDB, bounded by the page size) and returns its reader.</summary>
     public static DuckDBDataReader Reader(DuckDBCommand command, CancellationToken cancellationToken) =>
-        Run(command, c => (DuckDBDataReader)c.ExecuteReader(), cancellationToken);
+        Run(command, c => c.ExecuteReader(), cancellationToken);
 
     public static T Run<T>(DuckDBCommand command, Func<DuckDBCommand, T> run, CancellationToken cancellationToken)
     {
@@ -40,5 +44,11 @@ internal static class DuckDbCommands
         {
             throw new OperationCanceledException("The query was cancelled.", ex, cancellationToken);
         }
+    }
+
+    private static long ReadScalar(DuckDBCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? reader.GetInt64(0) : 0;
     }
 }

@@ -1,5 +1,4 @@
 using DataHub.Serving.Query;
-using DuckDB.NET.Data;
 
 namespace DataHub.Serving.Engine;
 
@@ -7,10 +6,9 @@ namespace DataHub.Serving.Engine;
 internal static class ScopeWindow
 {
     /// <summary>The smallest scope code by which <paramref name="rowsNeeded"/> rows have come, or null when fewer remain.</summary>
-    public static string? UpperBound(DuckDBConnection connection, SqlStatement window, long rowsNeeded, CancellationToken cancellationToken)
+    public static string? UpperBound(QuerySession session, SqlStatement window, long rowsNeeded, CancellationToken cancellationToken)
     {
-        using var command = DuckDbCommands.Create(connection, window);
-        using var reader = DuckDbCommands.Reader(command, cancellationToken);
+        using var reader = DuckDbCommands.Reader(session.Command(window), cancellationToken);
         long seen = 0;
         while (reader.Read())
         {

@@ -1,29 +1,33 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using DataHub.Serving.Access;
 using DataHub.Serving.Engine;
 using DataHub.Serving.Query;
-using DuckDB.NET.Data;
 
 namespace DataHub.Serving.Feed;
 
 /// <summary>
 /// <c>{EntitySet}</c> and <c>{EntitySet}/$count</c>. Order of checks: the set exists, the skiptoken is
-/// genuine, its pinned version is still kept (else 410), the principal's scope fits the dataset (else
-/// 403), the options parse against the principal's own model. Only then does DuckDB run: the count
-/// (when asked), the scope window (default order) and the page query, all before any header is
-/// sent, so their failures are proper error answers; the body then streams the executed result.
+/// genuine and belongs to this query, its pinned version is still kept (else 410), the principal's
+/// scope fits the dataset (else 403), the options parse against the principal's own model and stay
+/// within the complexity budget. Only then is the request admitted (else 503) and its DuckDB work
+/// queued for a query worker: the count (when asked), the scope window (default order, wider than a
+/// community), the page query and the JSON of its rows, all before any header is sent, so their
+/// failures are proper error answers.
 /// </summary>
 internal static class EntitySetEndpoint
 {
-    public static FeedResult Handle(FeedContext context, FeedRequest request, Uri serviceRoot, FeedRoute route, RawQuery raw, OutcomeState outcome, CancellationToken cancellationToken)
+    public static async Task<FeedResult> HandleAsync(FeedContext context, FeedRequest request, Uri serviceRoot, FeedRoute route, RawQuery raw, OutcomeState outcome, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var principal = request.Principal;
         var current = context.Datasets.Current().FirstOrDefault(d => d.Schema.EntitySetName == route.EntitySet)
             ?? throw FeedError.NotFound($"数据集“{route.EntitySet}”不存在或尚未发布。可用的数据集见服务根地址。");
         outcome.Dataset = current.Schema.Name;
 
-        var token = route.Endpoint == FeedEndpoint.Feed && raw.Value("$skiptoken") is { } text ? context.Tokens.Decode(text) : null;
+        var fingerprint = SkipTokenCodec.Fingerprint(current.Schema.EntitySetName, raw.Value("$filter"), raw.Value("$orderby"));
+        var token = route.Endpoint == FeedEndpoint.Feed && raw.Value("$skiptoken") is { } text ? context.Tokens.Decode(text, fingerprint) : null;
         // Version pinning: a later page reads the version its first page read, even if a newer one
         // was published in between; a version the catalog no longer keeps cannot be continued
         // without gaps or duplicates, so the client is told to start over (410) rather than
@@ -42,57 +46,96 @@ internal static class EntitySetEndpoint
         var model = context.Models.Feed(dataset, principal.Role)
             ?? throw FeedError.Forbidden($"当前角色无权访问数据集“{dataset.Schema.Title}”。");
         if (dataset.ParquetFiles.Count == 0) throw new InvalidOperationException($"Version {dataset.Version} of {dataset.Schema.Name} has no Parquet files.");
+        var planned = Stopwatch.GetTimestamp();
+        outcome.Timings.Model = Stopwatch.GetElapsedTime(started, planned).TotalMilliseconds;
 
         var requestUri = new Uri(serviceRoot.AbsoluteUri + route.RawPath + request.RequestUri.Query, UriKind.Absolute);
         var query = FeedQueryParser.Parse(model, serviceRoot, requestUri, raw, token, context.Options);
-        return route.Endpoint == FeedEndpoint.Count
-            ? Count(context, query, dataset, scope, outcome, cancellationToken)
-            : Page(context, request, serviceRoot, route, raw, query, dataset, scope, outcome, cancellationToken);
-    }
+        QueryBudget.Check(query, context.Options);
+        var work = route.Endpoint == FeedEndpoint.Count
+            ? CountWork(query, dataset, scope)
+            : PageWork(context, request, serviceRoot, route, raw, query, dataset, scope, out var applied);
+        outcome.Timings.Plan = Stopwatch.GetElapsedTime(planned).TotalMilliseconds;
 
-    private static FeedResult Count(FeedContext context, FeedQuery query, ServedDataset dataset, RowScope scope, OutcomeState outcome, CancellationToken cancellationToken)
-    {
-        using var connection = context.Engine.Open();
-        var count = DuckDbCommands.Scalar(connection, PageSql.Count(query, dataset.ParquetFiles, scope), cancellationToken);
-        outcome.TotalCount = count;
-        var body = Encoding.UTF8.GetBytes(count.ToString(CultureInfo.InvariantCulture));
-        return new FeedResult(200, ResponseHeaders.For(ResponseHeaders.Text), new BytesBody(body), outcome);
-    }
-
-    private static FeedResult Page(FeedContext context, FeedRequest request, Uri serviceRoot, FeedRoute route, RawQuery raw,
-        FeedQuery query, ServedDataset dataset, RowScope scope, OutcomeState outcome, CancellationToken cancellationToken)
-    {
-        var (pageSize, applied) = PageSize.Resolve(request.Prefer, request.PageSize, context.Options);
-        var plan = PagePlan.Of(query.Top, query.Skip, query.Token?.Returned ?? 0, query.Token is null, pageSize);
-
-        var connection = context.Engine.Open();
-        DuckDBCommand? command = null;
+        var lease = context.Gate.TryEnter()
+            ?? throw FeedError.Busy("SERVER_BUSY", "服务器繁忙，同时处理的查询已达上限，请稍后重试。", context.Options.RetryAfterSeconds);
         try
         {
-            long? count = null;
-            if (query.Count)
+            var done = await context.Engine.RunAsync((session, ct) =>
             {
-                count = DuckDbCommands.Scalar(connection, PageSql.Count(query, dataset.ParquetFiles, scope), cancellationToken);
-                outcome.TotalCount = count;
+                outcome.Timings.Queue = session.QueueWait.TotalMilliseconds;
+                return work(session, outcome, ct);
+            }, cancellationToken);
+            var headers = ResponseHeaders.For(route.Endpoint == FeedEndpoint.Count ? ResponseHeaders.Text : ResponseHeaders.Json);
+            if (route.Endpoint == FeedEndpoint.Feed && PageSize.Resolve(request.Prefer, request.PageSize, context.Options).Applied is { } preference)
+            {
+                headers.Add(new("Preference-Applied", preference));
             }
-            var bound = PageSql.HasScopeWindow(query, scope) && plan.Offset + plan.Fetch > 0
-                ? ScopeWindow.UpperBound(connection, PageSql.Window(query, dataset.ParquetFiles, scope), plan.Offset + plan.Fetch, cancellationToken)
-                : null;
-            var (statement, keys) = PageSql.Page(query, dataset.ParquetFiles, scope, context.Options.Secret, plan.Fetch, plan.Offset, bound);
-            command = DuckDbCommands.Create(connection, statement);
-            var reader = DuckDbCommands.Reader(command, cancellationToken);
-
-            var headers = ResponseHeaders.For(ResponseHeaders.Json);
-            if (applied is not null) headers.Add(new("Preference-Applied", applied));
-            var body = new PageBody(query, plan, keys.Count, count, serviceRoot,
-                t => NextLink.Build(serviceRoot, route, raw, context.Tokens.Encode(t)), connection, command, reader);
-            return new FeedResult(200, headers, body, outcome);
+            if (context.Options.ServerTiming) headers.Add(new("Server-Timing", outcome.Timings.ToServerTiming()));
+            return new FeedResult(200, headers, done, outcome, lease);
         }
         catch
         {
-            command?.Dispose();
-            connection.Dispose();
+            lease.Dispose();
             throw;
         }
+    }
+
+    private delegate FeedBody Work(QuerySession session, OutcomeState outcome, CancellationToken cancellationToken);
+
+    private static Work CountWork(FeedQuery query, ServedDataset dataset, RowScope scope)
+    {
+        var statement = PageSql.Count(query, dataset.ParquetFiles, scope);
+        return (session, outcome, ct) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            var count = DuckDbCommands.Scalar(session, statement, ct);
+            outcome.Timings.Execute = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            outcome.TotalCount = count;
+            return new BytesBody(Encoding.UTF8.GetBytes(count.ToString(CultureInfo.InvariantCulture)));
+        };
+    }
+
+    private static Work PageWork(FeedContext context, FeedRequest request, Uri serviceRoot, FeedRoute route, RawQuery raw,
+        FeedQuery query, ServedDataset dataset, RowScope scope, out string? applied)
+    {
+        (var pageSize, applied) = PageSize.Resolve(request.Prefer, request.PageSize, context.Options);
+        var plan = PagePlan.Of(query.Top, query.Skip, query.Token?.Returned ?? 0, query.Token is null, pageSize);
+        var count = query.Count ? PageSql.Count(query, dataset.ParquetFiles, scope) : null;
+        var window = PageSql.HasScopeWindow(query, scope) && plan.Offset + plan.Fetch > 0 ? PageSql.Window(query, dataset.ParquetFiles, scope) : null;
+        var contextUrl = context.ContextUrls.For(query, serviceRoot, raw.Value("$select"));
+        var maxBytes = context.Options.MaxPageBytes;
+
+        return (session, outcome, ct) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            long? total = null;
+            if (count is not null)
+            {
+                total = DuckDbCommands.Scalar(session, count, ct);
+                outcome.TotalCount = total;
+            }
+            var bound = window is null ? null : ScopeWindow.UpperBound(session, window, plan.Offset + plan.Fetch, ct);
+            // The page statement's text depends on the window's answer, so it is built here.
+            var (statement, keys) = PageSql.Page(query, dataset.ParquetFiles, scope, context.Options.Secret, plan.Fetch, plan.Offset, bound);
+            using var reader = DuckDbCommands.Reader(session.Command(statement), ct);
+            var executed = Stopwatch.GetTimestamp();
+            outcome.Timings.Execute = Stopwatch.GetElapsedTime(started, executed).TotalMilliseconds;
+
+            var buffer = new PooledBuffer();
+            try
+            {
+                var written = JsonPageWriter.Write(buffer, reader, query.Select, keys.Count, contextUrl, total, plan,
+                    dataset.Version, query.Fingerprint, t => NextLink.Build(serviceRoot, route, raw, context.Tokens.Encode(t)), maxBytes, ct);
+                outcome.Timings.Write = Stopwatch.GetElapsedTime(executed).TotalMilliseconds;
+                outcome.RowsReturned = written.Rows;
+                return new PageBody(buffer, written.Rows);
+            }
+            catch
+            {
+                buffer.Dispose();
+                throw;
+            }
+        };
     }
 }

@@ -12,7 +12,9 @@ internal static class ErrorResults
     public static FeedResult Create(FeedError error, OutcomeState outcome)
     {
         outcome.ErrorCode = error.Code;
-        return new FeedResult(error.Status, ResponseHeaders.For(ResponseHeaders.Json), new BytesBody(Body(error)), outcome);
+        var headers = ResponseHeaders.For(ResponseHeaders.Json);
+        if (error.RetryAfterSeconds is { } seconds) headers.Add(new("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return new FeedResult(error.Status, headers, new BytesBody(Body(error)), outcome);
     }
 
     public static byte[] Body(FeedError error)

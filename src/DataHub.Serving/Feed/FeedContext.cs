@@ -22,6 +22,10 @@ internal sealed class FeedContext(IServedDatasets datasets, AccessPolicy policy,
 
     public SkipTokenCodec Tokens { get; } = new(options.Secret);
 
+    public AdmissionGate Gate { get; } = new(options.MaxConcurrentRequests);
+
+    public ContextUrls ContextUrls { get; } = new();
+
     /// <summary>The current datasets <paramref name="principal"/> may open (403 when its scope is unacceptable for its role).</summary>
     public IReadOnlyList<ServedDataset> Visible(Principal principal)
     {

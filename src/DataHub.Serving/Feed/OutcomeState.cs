@@ -17,6 +17,8 @@ internal sealed class OutcomeState
 
     public string? Failure { get; set; }
 
+    public FeedTimings Timings { get; } = new();
+
     public FeedOutcome Snapshot(int status) =>
         new(Endpoint, status, Dataset, Version, RowsReturned, TotalCount, ErrorCode, Failure);
 }

@@ -9,7 +9,8 @@ namespace DataHub.Serving.Model;
 internal sealed record FeedModel(IEdmModel Model, IEdmEntitySet Set, DatasetView View, ServedDataset Dataset);
 
 /// <summary>The model of the service document and <c>$metadata</c>: every dataset a principal may open.</summary>
-internal sealed record ServiceModel(IEdmModel Model, IReadOnlyList<(IEdmEntitySet Set, ServedDataset Dataset)> Sets, byte[] Csdl);
+/// <param name="ETag">A strong ETag of <paramref name="Csdl"/> (a hash of the bytes): equal for the same versions and role.</param>
+internal sealed record ServiceModel(IEdmModel Model, IReadOnlyList<(IEdmEntitySet Set, ServedDataset Dataset)> Sets, byte[] Csdl, string ETag);
 
 /// <summary>
 /// Models cached per role and dataset version: Power Query fetches the service document and
@@ -49,7 +50,9 @@ internal sealed class ModelCache(AccessPolicy policy)
                 .Where(x => x.View is not null)
                 .ToArray();
             var (model, sets) = EdmModelFactory.Build(served.Select(x => x.View!).ToArray());
-            return new ServiceModel(model, sets.Select((s, i) => ((IEdmEntitySet)s, served[i].Dataset)).ToArray(), EdmModelFactory.WriteCsdl(model));
+            var csdl = EdmModelFactory.WriteCsdl(model);
+            var etag = "\"" + System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(csdl).AsSpan(0, 16)) + "\"";
+            return new ServiceModel(model, sets.Select((s, i) => ((IEdmEntitySet)s, served[i].Dataset)).ToArray(), csdl, etag);
         })).Value;
     }
 

@@ -4,10 +4,17 @@ using DataHub.Serving.Access;
 namespace DataHub.Serving.Query;
 
 /// <summary>
-/// Builds the statements of a feed request. Every statement filters by the principal's scope first,
-/// ANDed with the user's filter in parentheses, so no filter (<c>... or true</c>, nested <c>not</c>)
-/// can widen it:
-/// <code>WHERE scope_col &gt;= $lo AND scope_col &lt; $hi AND (user filter) AND (keyset)</code>
+/// Builds the statements of a feed request. Every statement filters by the principal's scope, and
+/// evaluates the user's filter and the keyset (which holds the <c>$orderby</c> expressions) only
+/// inside a <c>CASE</c> guarded by the same scope:
+/// <code>WHERE scope_col &gt;= $lo AND scope_col &lt; $hi AND CASE WHEN scope_col &gt;= $lo AND scope_col &lt; $hi THEN (user filter) AND (keyset) ELSE FALSE END</code>
+/// The first conjunct lets DuckDB prune row groups. The CASE makes the scope hold by construction:
+/// DuckDB may reorder the conjuncts of a WHERE (it orders them by estimated cost and pushes
+/// single-column expressions into the Parquet scan), so a user expression that can fail (overflow,
+/// bad cast) could otherwise be evaluated on a row outside the scope and fail the request because of
+/// that row (a leak by error); a CASE evaluates its THEN branch only for the rows whose WHEN holds,
+/// and no optimizer rule moves the branch out of the CASE. No filter (<c>... or true</c>, nested
+/// <c>not</c>) can widen the scope either: it is ANDed outside the user's parentheses.
 /// </summary>
 internal static class PageSql
 {
@@ -31,8 +38,7 @@ internal static class PageSql
         var projections = query.Select.Select((c, i) => $"{MaskSql.Project(c, statement, secret)} AS {ValueAlias(i)}")
             .Concat(keys.Select((k, j) => $"{k.Sql} AS {OrderAlias(j)}"));
         statement.Append("SELECT ").Append(string.Join(", ", projections));
-        AppendFromWhere(statement, query, files, scope, translator);
-        AppendKeyset(statement, query, keys);
+        AppendFromWhere(statement, query, files, scope, translator, keys);
         if (scopeUpperBound is not null && scope.Column is { } column)
         {
             statement.Append($" AND {SqlStatement.Identifier(column)} <= {statement.Param(scopeUpperBound)}");
@@ -45,10 +51,15 @@ internal static class PageSql
 
     /// <summary>
     /// Whether <see cref="Window"/> applies: the default order, which leads with the scope column the
-    /// lake files are sorted by.
+    /// lake files are sorted by, for a scope wider than one community (a community scope holds a
+    /// single scope code, so the window could not narrow the page query: it would only cost a
+    /// GROUP BY before every page).
     /// </summary>
     public static bool HasScopeWindow(FeedQuery query, RowScope scope) =>
-        query.OrderBy.Count == 0 && query.View.ScopeColumn is not null && scope.Column is not null;
+        query.OrderBy.Count == 0 && query.View.ScopeColumn is not null && scope.Column is not null
+        && scope.Low.Length < CommunityCodeLength;
+
+    private const int CommunityCodeLength = 12;
 
     /// <summary>
     /// Rows per scope code still to come (after the token, in scope, passing the filter), in order.
@@ -63,8 +74,7 @@ internal static class PageSql
         var keys = OrderKeys(query, translator);
         var column = SqlStatement.Identifier(scope.Column!);
         statement.Append($"SELECT {column}, count(*)");
-        AppendFromWhere(statement, query, files, scope, translator);
-        AppendKeyset(statement, query, keys);
+        AppendFromWhere(statement, query, files, scope, translator, keys);
         statement.Append(" GROUP BY 1 ORDER BY 1");
         return statement;
     }
@@ -78,32 +88,45 @@ internal static class PageSql
         return statement;
     }
 
-    private static void AppendFromWhere(SqlStatement statement, FeedQuery query, IReadOnlyList<string> files, RowScope scope, ExpressionTranslator translator)
+    private static void AppendFromWhere(SqlStatement statement, FeedQuery query, IReadOnlyList<string> files, RowScope scope, ExpressionTranslator translator, IReadOnlyList<OrderKey>? keyset = null)
     {
         statement.Append(" FROM read_parquet([").Append(string.Join(", ", files.Select(SqlStatement.Literal))).Append("])");
         statement.Append(" WHERE ");
+        string? inScope = null;
         if (scope.Column is { } column)
         {
             var c = SqlStatement.Identifier(column);
-            statement.Append($"{c} >= {statement.Param(scope.Low)} AND {c} < {statement.Param(scope.High)}");
+            inScope = $"{c} >= {statement.Param(scope.Low)} AND {c} < {statement.Param(scope.High)}";
+        }
+        var guarded = new List<string>(2);
+        if (query.Filter is { } filter) guarded.Add("(" + translator.Predicate(filter.Expression) + ")");
+        if (keyset is not null && query.Token is { } token) guarded.Add(KeysetPredicate.Build(keyset, token.Values, statement));
+
+        if (inScope is null)
+        {
+            statement.Append(guarded.Count == 0 ? "TRUE" : string.Join(" AND ", guarded));
+        }
+        else if (guarded.Count == 0)
+        {
+            statement.Append(inScope);
         }
         else
         {
-            statement.Append("TRUE");
+            statement.Append(inScope).Append(" AND CASE WHEN ").Append(inScope).Append(" THEN ")
+                .Append(string.Join(" AND ", guarded)).Append(" ELSE FALSE END");
         }
-        if (query.Filter is { } filter)
+
+        // Outside the guard only what cannot fail: a plain column against a value of its own type.
+        // Rows after the token never sort before its first ascending value, so this lets DuckDB skip
+        // the row groups earlier pages read (the default order leads with the scope column).
+        if (keyset is { Count: > 0 } && query.Token is { Values: [{ } first, ..] } && !keyset[0].Descending && IsColumn(keyset[0].Sql))
         {
-            statement.Append(" AND (").Append(translator.Predicate(filter.Expression)).Append(")");
+            statement.Append($" AND {keyset[0].Sql} >= {statement.Param(first)}");
         }
     }
 
-    private static void AppendKeyset(SqlStatement statement, FeedQuery query, IReadOnlyList<OrderKey> keys)
-    {
-        if (query.Token is { } token)
-        {
-            statement.Append(" AND ").Append(KeysetPredicate.Build(keys, token.Values, statement));
-        }
-    }
+    private static bool IsColumn(string sql) =>
+        sql.Length > 2 && sql[0] == '"' && sql[^1] == '"' && sql.AsSpan(1, sql.Length - 2).IndexOf('"') < 0;
 
     /// <summary>
     /// The user's keys, or the file order (scope column, when visible unmasked) by default; the

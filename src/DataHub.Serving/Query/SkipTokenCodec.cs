@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -7,42 +8,54 @@ using System.Text.Json;
 namespace DataHub.Serving.Query;
 
 /// <summary>
-/// Encodes skiptokens as base64url(JSON || HMAC-SHA256[0..16]). The MAC (keyed by the server secret)
-/// makes the token opaque to tampering: a forged token cannot move the keyset or the pinned version.
+/// Encodes skiptokens as base64url(nonce || AES-256-GCM(JSON) || tag). The key is derived from the
+/// server secret (HKDF-SHA256, a key of its own, never the hash-mask key); the associated data is the
+/// query's fingerprint (entity set, <c>$filter</c>, <c>$orderby</c>), so a token opens only for the
+/// query that issued it. Encryption keeps the last row's sort values (which may be names or ID
+/// numbers when a steward sorts by them) out of URLs, proxy logs and Excel's query text;
+/// authentication means a forged or altered token cannot move the keyset or the pinned version.
 /// Values carry a type tag so they bind back as the same DuckDB type.
 /// </summary>
 internal sealed class SkipTokenCodec
 {
-    private const int MacLength = 16;
+    private const int NonceLength = 12;
+    private const int TagLength = 16;
     private readonly byte[] key;
 
     public SkipTokenCodec(string secret)
     {
-        // A key of its own, derived from the server secret, so a token MAC is never a hash-mask value.
-        key = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), "datahub/skiptoken/v1"u8);
+        key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret), 32, info: "datahub/skiptoken/v2"u8.ToArray());
     }
 
     public string Encode(SkipToken token)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteNumber("v", token.Version);
             json.WriteNumber("n", token.Returned);
-            json.WriteString("q", token.Fingerprint);
             json.WriteStartArray("k");
             foreach (var value in token.Values) WriteValue(json, value);
             json.WriteEndArray();
             json.WriteEndObject();
         }
-        var payload = buffer.ToArray();
-        var mac = HMACSHA256.HashData(key, payload).AsSpan(0, MacLength);
-        return Base64Url.EncodeToString([.. payload, .. mac]);
+        var plain = buffer.WrittenSpan;
+        var sealedToken = new byte[NonceLength + plain.Length + TagLength];
+        var nonce = sealedToken.AsSpan(0, NonceLength);
+        RandomNumberGenerator.Fill(nonce);
+        using (var aes = new AesGcm(key, TagLength))
+        {
+            aes.Encrypt(nonce, plain, sealedToken.AsSpan(NonceLength, plain.Length), sealedToken.AsSpan(NonceLength + plain.Length), Encoding.UTF8.GetBytes(token.Fingerprint));
+        }
+        return Base64Url.EncodeToString(sealedToken);
     }
 
-    /// <summary>The token, or a 400 <c>SKIPTOKEN_INVALID</c> when it is malformed or was not issued by this server.</summary>
-    public SkipToken Decode(string text)
+    /// <summary>
+    /// The token, or a 400 <c>SKIPTOKEN_INVALID</c> when it is malformed, was not issued by this
+    /// server, or was issued for another query (<paramref name="fingerprint"/> differs).
+    /// </summary>
+    public SkipToken Decode(string text, string fingerprint)
     {
         byte[] bytes;
         try
@@ -53,19 +66,27 @@ internal sealed class SkipTokenCodec
         {
             throw Invalid();
         }
-        if (bytes.Length <= MacLength) throw Invalid();
-        var payload = bytes.AsSpan(0, bytes.Length - MacLength);
-        var expected = HMACSHA256.HashData(key, payload).AsSpan(0, MacLength);
-        if (!CryptographicOperations.FixedTimeEquals(expected, bytes.AsSpan(bytes.Length - MacLength))) throw Invalid();
+        if (bytes.Length <= NonceLength + TagLength) throw Invalid();
+        var cipherLength = bytes.Length - NonceLength - TagLength;
+        var plain = new byte[cipherLength];
+        try
+        {
+            using var aes = new AesGcm(key, TagLength);
+            aes.Decrypt(bytes.AsSpan(0, NonceLength), bytes.AsSpan(NonceLength, cipherLength), bytes.AsSpan(NonceLength + cipherLength), plain, Encoding.UTF8.GetBytes(fingerprint));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw Invalid();
+        }
 
         try
         {
-            using var doc = JsonDocument.Parse(payload.ToArray());
+            using var doc = JsonDocument.Parse(plain);
             var root = doc.RootElement;
             var values = root.GetProperty("k").EnumerateArray().Select(ReadValue).ToArray();
-            return new SkipToken(root.GetProperty("v").GetInt64(), root.GetProperty("n").GetInt64(), values, root.GetProperty("q").GetString()!);
+            return new SkipToken(root.GetProperty("v").GetInt64(), root.GetProperty("n").GetInt64(), values, fingerprint);
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {
             throw Invalid();
         }

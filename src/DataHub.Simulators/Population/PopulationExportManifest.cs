@@ -3,17 +3,32 @@ using System.Text.Json;
 
 namespace DataHub.Simulators.Population;
 
-/// <summary>The quarantine reason codes the export plants; they are the codes DataHub.Core's standards return.</summary>
+/// <summary>
+/// The quarantine reason codes the export plants (record rules: the row is rejected); they are the
+/// codes DataHub.Core's standards return.
+/// </summary>
 public static class PopulationReasonCodes
 {
     public const string IdCheckDigit = "ID_CHECK_DIGIT";
     public const string DivisionUnknown = "DIVISION_UNKNOWN";
-    public const string DateFormat = "DATE_FORMAT";
+    public const string DateFormat = PopulationFieldIssueCodes.DateFormat;
     public const string RequiredMissing = "REQUIRED_MISSING";
-    public const string PhoneFormat = "PHONE_FORMAT";
+    public const string PhoneFormat = PopulationFieldIssueCodes.PhoneFormat;
     public const string IdLength = "ID_LENGTH";
 
-    public static IReadOnlyList<string> All { get; } = [IdCheckDigit, DivisionUnknown, DateFormat, RequiredMissing, PhoneFormat, IdLength];
+    public static IReadOnlyList<string> All { get; } = [IdCheckDigit, DivisionUnknown, RequiredMissing, IdLength];
+}
+
+/// <summary>
+/// The field issues the export plants (field rules: the person is accepted, the bad 出生日期 or
+/// 联系电话 is set to null and recorded).
+/// </summary>
+public static class PopulationFieldIssueCodes
+{
+    public const string DateFormat = "DATE_FORMAT";
+    public const string PhoneFormat = "PHONE_FORMAT";
+
+    public static IReadOnlyList<string> All { get; } = [DateFormat, PhoneFormat];
 }
 
 /// <summary>
@@ -27,7 +42,7 @@ public sealed record PopulationExportManifest
     /// <summary>Data rows written (header excluded).</summary>
     public required int TotalRows { get; init; }
 
-    /// <summary>Distinct persons a correct pipeline accepts (one per ID number).</summary>
+    /// <summary>Distinct persons a correct pipeline accepts (one per ID number), those with a field issue included.</summary>
     public required int ExpectedAccepted { get; init; }
 
     /// <summary>Rows carrying one planted defect; the sum of <see cref="ReasonCounts"/>.</summary>
@@ -42,6 +57,9 @@ public sealed record PopulationExportManifest
 
     /// <summary>Quarantined rows per reason code of <see cref="PopulationReasonCodes"/>; every code is present.</summary>
     public required IReadOnlyDictionary<string, int> ReasonCounts { get; init; }
+
+    /// <summary>Accepted rows with one bad non-identifying value, per code of <see cref="PopulationFieldIssueCodes"/> (each row once).</summary>
+    public IReadOnlyDictionary<string, int> FieldIssueCounts { get; init; } = new Dictionary<string, int>();
 
     /// <summary>REQUIRED_MISSING split by schema field: <c>name</c> (姓名) and <c>id_number</c> (公民身份号码).</summary>
     public required IReadOnlyDictionary<string, int> RequiredMissingByField { get; init; }
@@ -91,6 +109,7 @@ public static class PopulationVariations
     public const string MoveInEmpty = "MOVE_IN_EMPTY";
     public const string PhoneFormatted = "PHONE_FORMATTED";
     public const string PhoneEmpty = "PHONE_EMPTY";
+    public const string PhoneLandline = "PHONE_LANDLINE";
     public const string PaddedField = "PADDED_FIELD";
     public const string AddressComma = "ADDRESS_COMMA";
     public const string AddressQuote = "ADDRESS_QUOTE";
@@ -99,6 +118,6 @@ public static class PopulationVariations
     public static IReadOnlyList<string> All { get; } =
     [
         IdFullWidth, IdLowercaseX, IdLegacy15, GenderCode, GenderWord, GenderEmpty, BirthDateEmpty, EthnicityShort,
-        DateChinese, DateExcelSerial, MoveInEmpty, PhoneFormatted, PhoneEmpty, PaddedField, AddressComma, AddressQuote, AddressNewline,
+        DateChinese, DateExcelSerial, MoveInEmpty, PhoneFormatted, PhoneEmpty, PhoneLandline, PaddedField, AddressComma, AddressQuote, AddressNewline,
     ];
 }

@@ -56,12 +56,19 @@ internal sealed class PopulationRowFactory
     private int _duplicates;
     private readonly int[] _acceptedByCommunity;
     private readonly Dictionary<string, int> _reasons = PopulationReasonCodes.All.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _fieldIssues = PopulationFieldIssueCodes.All.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
     private int _missingName;
     private int _missingId;
     private readonly Dictionary<string, int> _variations = PopulationVariations.All.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
 
-    public PopulationRowFactory(PopulationExportOptions options)
+    private readonly IResidentAddresses? _addresses;
+    private Person? _lastPerson;
+    private RowKind _lastKind;
+
+    /// <param name="addresses">Standard addresses residents live at (the simulated district); null draws free-text addresses.</param>
+    public PopulationRowFactory(PopulationExportOptions options, IResidentAddresses? addresses = null)
     {
+        _addresses = addresses;
         _options = options;
         _rng = new Random(options.Seed);
         _mess = options.AcceptableMess;
@@ -106,6 +113,23 @@ internal sealed class PopulationRowFactory
         sb.Append("\r\n");
     }
 
+    /// <summary>Row <paramref name="number"/> (1-based) as fields, with what it is and the person behind it.</summary>
+    public PopulationRow Next(int number)
+    {
+        var fields = NextRow(number);
+        var p = _lastPerson!;
+        var kind = _lastKind switch
+        {
+            RowKind.Clean => PopulationRowKind.Clean,
+            RowKind.Duplicate => PopulationRowKind.Duplicate,
+            _ => PopulationRowKind.Defective,
+        };
+        var c = _communities[p.Community];
+        return new PopulationRow(fields, kind, new ResidentFacts(
+            p.Id18, p.Name, p.Male, p.Ethnicity, p.Birth, c.Code, p.Current.Code, p.Current.Head + p.Current.Middle + p.Current.Tail,
+            p.Type, p.Status, p.Phone, p.Updated, p.MoveIn));
+    }
+
     public PopulationExportManifest BuildManifest(int totalRows, string encodingName)
     {
         var quarantined = _reasons.Values.Sum();
@@ -120,6 +144,7 @@ internal sealed class PopulationRowFactory
             ExpectedQuarantined = quarantined,
             ExpectedDuplicates = _duplicates,
             ReasonCounts = new SortedDictionary<string, int>(_reasons, StringComparer.Ordinal),
+            FieldIssueCounts = new SortedDictionary<string, int>(_fieldIssues, StringComparer.Ordinal),
             RequiredMissingByField = new SortedDictionary<string, int>(StringComparer.Ordinal) { ["id_number"] = _missingId, ["name"] = _missingName },
             AcceptedByCommunity = byCommunity,
             Variations = new SortedDictionary<string, int>(_variations, StringComparer.Ordinal),
@@ -136,18 +161,29 @@ internal sealed class PopulationRowFactory
         if (kind == RowKind.Duplicate && TryDuplicate() is { } duplicate)
         {
             _duplicates++;
+            _lastPerson = duplicate;
+            _lastKind = kind;
             fields = Render(number, duplicate, kind);
         }
         else
         {
             if (kind == RowKind.Duplicate) kind = RowKind.Clean;
             var person = NewPerson();
+            _lastPerson = person;
+            _lastKind = kind;
             fields = Render(number, person, kind);
             if (kind == RowKind.Clean)
             {
                 _accepted++;
                 _acceptedByCommunity[person.Community]++;
                 AddToPool(person);
+            }
+            else if (kind is RowKind.DateFormat or RowKind.PhoneFormat)
+            {
+                // A bad birth date or phone is a field issue: the person is accepted, the value set to null.
+                _accepted++;
+                _acceptedByCommunity[person.Community]++;
+                PlantDefect(kind, person, fields);
             }
             else
             {
@@ -180,7 +216,7 @@ internal sealed class PopulationRowFactory
                 break;
             case RowKind.DateFormat:
                 fields[Col.BirthDate] = BadDate(person.Birth);
-                Count(PopulationReasonCodes.DateFormat);
+                _fieldIssues[PopulationFieldIssueCodes.DateFormat]++;
                 break;
             case RowKind.NameMissing:
                 fields[Col.Name] = Blank();
@@ -194,7 +230,7 @@ internal sealed class PopulationRowFactory
                 break;
             case RowKind.PhoneFormat:
                 fields[Col.Phone] = BadPhone();
-                Count(PopulationReasonCodes.PhoneFormat);
+                _fieldIssues[PopulationFieldIssueCodes.PhoneFormat]++;
                 break;
             case RowKind.IdLength:
                 fields[Col.Id] = WrongLength(person.Id18);
@@ -384,6 +420,11 @@ internal sealed class PopulationRowFactory
     private AddressParts LocalAddress(int communityIndex)
     {
         var c = _communities[communityIndex];
+        if (_addresses is not null)
+        {
+            var standard = _addresses.Pick(c.Code, _rng);
+            return new AddressParts(standard.Head, standard.Middle, standard.Tail, standard.Code);
+        }
         var prefix = (_mess && _rng.NextDouble() < 0.25 ? _prefixWithoutProvince : _options.AddressPrefix) + c.Street + c.ShortName;
         if (c.ShortName.EndsWith('村'))
             return new AddressParts(prefix, Inv($"{_rng.Next(1, 13)}组"), Inv($"{_rng.Next(1, 81)}号"));
@@ -548,6 +589,14 @@ internal sealed class PopulationRowFactory
         var c = mobile[7..];
         var u = _rng.NextDouble();
         if (u < 0.02) return Varied(PopulationVariations.PhoneEmpty, "");
+        // A landline (area code 025, 8-digit local number, sometimes an extension): a valid phone.
+        if (u < 0.05) return Varied(PopulationVariations.PhoneLandline, _rng.Next(4) switch
+        {
+            0 => Inv($"025-8{_rng.Next(10_000_000):D7}"),
+            1 => Inv($"(025)5{_rng.Next(10_000_000):D7}"),
+            2 => Inv($"025-8{_rng.Next(10_000_000):D7}-{_rng.Next(100, 1000)}"),
+            _ => Inv($"0258{_rng.Next(10_000_000):D7}"),
+        });
         if (u < 0.57) return mobile;
         Vary(PopulationVariations.PhoneFormatted);
         if (u < 0.67) return $"+86 {a} {b} {c}";
@@ -617,8 +666,8 @@ internal sealed class PopulationRowFactory
     private string BadPhone() => _rng.Next(7) switch
     {
         0 => "1234567",
-        1 => "025" + _rng.Next(10_000_000).ToString("D7", CultureInfo.InvariantCulture),
-        2 => "025-8" + _rng.Next(10_000_000).ToString("D7", CultureInfo.InvariantCulture),
+        1 => "110",
+        2 => "025-0" + _rng.Next(10_000_000).ToString("D7", CultureInfo.InvariantCulture), // a local number never starts with 0
         3 => "12" + _rng.Next(1_000_000_000).ToString("D9", CultureInfo.InvariantCulture),
         4 => NewMobile() + _rng.Next(10).ToString(CultureInfo.InvariantCulture),
         5 => NewMobile()[..10],
@@ -640,7 +689,7 @@ internal sealed class PopulationRowFactory
     private sealed record Community(string Code, string Name, string ShortName, string Street);
 
     /// <summary>An address in three parts, so that a comma, quotes or a line break can go between them.</summary>
-    private sealed record AddressParts(string Head, string Middle, string Tail);
+    private sealed record AddressParts(string Head, string Middle, string Tail, string? Code = null);
 
     private sealed record Person
     {
@@ -661,3 +710,22 @@ internal sealed class PopulationRowFactory
         public required DateTimeOffset Updated { get; init; }
     }
 }
+
+/// <summary>Where residents of the simulated district live: standard addresses of a community.</summary>
+internal interface IResidentAddresses
+{
+    StandardAddressPick Pick(string communityCode, Random rng);
+}
+
+/// <summary>A standard address in three parts (see <c>AddressParts</c>) with its code.</summary>
+internal readonly record struct StandardAddressPick(string Code, string Head, string Middle, string Tail);
+
+internal enum PopulationRowKind { Clean, Duplicate, Defective }
+
+/// <summary>One generated row: its fields as written, what kind of row it is, and the person it describes.</summary>
+internal sealed record PopulationRow(string[] Fields, PopulationRowKind Kind, ResidentFacts Person);
+
+/// <summary>The true facts about a person, whatever the row says (a defective row still has a real person behind it).</summary>
+internal sealed record ResidentFacts(
+    string Id18, string Name, bool Male, string Ethnicity, DateOnly Birth, string CommunityCode, string? AddressCode,
+    string Address, string Type, string Status, string Phone, DateTimeOffset Updated, DateOnly? MoveIn);

@@ -29,6 +29,9 @@ public sealed class DemoIngestionTests : IAsyncLifetime
         foreach (var (code, count) in manifest.ReasonCounts.Where(kv => kv.Value > 0))
             Assert.True(report.QuarantinedByReason.TryGetValue(code, out var got) && got == count, $"{code}: planted {count}, reported {got}\n{report.ToText()}");
         Assert.Equal(manifest.ReasonCounts.Values.Sum(), report.QuarantinedByReason.Values.Sum());
+        // A bad birth date or phone keeps the person: counted as field issues, exactly as planted.
+        foreach (var (code, count) in manifest.FieldIssueCounts)
+            Assert.True(report.FieldIssues.GetValueOrDefault(code) == count, $"{code}: planted {count}, reported {report.FieldIssues.GetValueOrDefault(code)}\n{report.ToText()}");
 
         var current = Assert.Single(await engine.Catalog.Datasets.CurrentVersionsAsync(default));
         using var conn = new DuckDBConnection("DataSource=:memory:");

@@ -42,18 +42,22 @@ public sealed class IngestionRunnerTests : IAsyncLifetime
 
         Assert.True(report.Succeeded, report.ToText());
         Assert.Equal(8, report.RowsRead);
-        Assert.Equal(3, report.Accepted);
-        Assert.Equal(4, report.Quarantined);
+        Assert.Equal(4, report.Accepted);
+        Assert.Equal(3, report.Quarantined);
         Assert.Equal(1, report.Duplicates);
         Assert.Equal(report.RowsRead, report.Accepted + report.Quarantined + report.Duplicates);
         Assert.Equal(1, report.QuarantinedByReason["ID_CHECK_DIGIT"]);
         Assert.Equal(1, report.QuarantinedByReason["DIVISION_UNKNOWN"]);
         Assert.Equal(1, report.QuarantinedByReason["REQUIRED_MISSING"]);
-        Assert.Equal(1, report.QuarantinedByReason["DATE_FORMAT"]);
+        // 出生日期 is not a record field: the bad date is a field issue, the person is kept (birth date from the ID).
+        Assert.False(report.QuarantinedByReason.ContainsKey("DATE_FORMAT"));
+        Assert.Equal(1, report.FieldIssues["DATE_FORMAT"]);
         Assert.Equal(1, report.Version);
 
         var rows = await _fx.ReadCurrentAsync();
-        Assert.Equal(3, rows.Count);
+        Assert.Equal(4, rows.Count);
+        var fixedBirth = rows.Single(r => (string)r["id_number"]! == Id("19550101", 11));
+        Assert.Equal(new DateOnly(1955, 1, 1), fixedBirth["birth_date"] is DateOnly d ? d : DateOnly.FromDateTime((DateTime)fixedBirth["birth_date"]!));
         Assert.Equal(rows.Select(r => (string)r["community_code"]!).Order(StringComparer.Ordinal), rows.Select(r => (string)r["community_code"]!));
         var normalised = rows.Single(r => (string)r["id_number"]! == Id("19850606", 5));
         Assert.Equal("13812348000", normalised["phone"]);
@@ -65,15 +69,16 @@ public sealed class IngestionRunnerTests : IAsyncLifetime
     {
         var id = Id("19800101", 1);
         var csv = Csv(
-            Row(1, id, name: "李四", updated: "2026-11-20 08:00:00"),
-            Row(2, id, name: "李斯", updated: "2026-10-01 08:00:00"),
-            Row(3, id.ToLowerInvariant(), name: "李思", updated: "20261001"));
+            Row(1, id, name: "李四", updated: "2026-11-20 08:00:00", phone: "13900001111"),
+            Row(2, id, name: "李四", updated: "2026-10-01 08:00:00"),
+            Row(3, id.ToLowerInvariant(), name: "李 四", updated: "20261001"));
 
         var report = await _fx.Runner.RunAsync(_fx.WriteSource(csv), default);
 
         Assert.Equal(2, report.Duplicates);
+        Assert.Equal(0, report.KeyConflicts);
         var row = Assert.Single(await _fx.ReadCurrentAsync());
-        Assert.Equal("李四", row["name"]);
+        Assert.Equal("13900001111", row["phone"]);
         var dups = Query($"SELECT source_line, kept_line FROM read_parquet('{Path.Combine(_fx.Runner.Lake.RunDirectory(report.RunId), "duplicates.parquet")}') ORDER BY source_line");
         Assert.Equal([3L, 4L], dups.Select(d => (long)d["source_line"]!));
         Assert.All(dups, d => Assert.Equal(2L, d["kept_line"]));
@@ -106,7 +111,8 @@ public sealed class IngestionRunnerTests : IAsyncLifetime
         Assert.Equal("320113002", row["street_code"]);
         Assert.Matches("^[0-9a-f]{16}$", (string)row["record_id"]!);
         // 更新时间 "2026-11-01 08:00:00" without an offset is Beijing time.
-        var updated = Query($"SELECT epoch(updated_at) AS s FROM read_parquet('{Path.Combine((await _fx.Catalog.Datasets.CurrentVersionsAsync(default))[0].Directory, "part-0.parquet")}')")[0]["s"];
+        var current = (await _fx.Catalog.Datasets.CurrentVersionsAsync(default))[0];
+        var updated = Query($"SELECT epoch(updated_at) AS s FROM read_parquet('{Path.Combine(current.Directory, current.Files[0])}')")[0]["s"];
         Assert.Equal(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), Convert.ToInt64(updated, System.Globalization.CultureInfo.InvariantCulture));
     }
 

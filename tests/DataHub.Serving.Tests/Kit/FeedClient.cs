@@ -16,9 +16,9 @@ public sealed class FeedClient(ODataFeedService service, string root = FeedClien
     public Task<FeedResponse> GetAsync(Principal principal, string relative, string? prefer = null, int? pageSize = null) =>
         GetAbsoluteAsync(principal, new Uri(Root.AbsoluteUri + relative), prefer, pageSize);
 
-    public async Task<FeedResponse> GetAbsoluteAsync(Principal principal, Uri uri, string? prefer = null, int? pageSize = null)
+    public async Task<FeedResponse> GetAbsoluteAsync(Principal principal, Uri uri, string? prefer = null, int? pageSize = null, string? ifNoneMatch = null)
     {
-        await using var result = await service.HandleAsync(new FeedRequest(principal, Root, uri, prefer, pageSize), CancellationToken.None);
+        await using var result = await service.HandleAsync(new FeedRequest(principal, Root, uri, prefer, pageSize, ifNoneMatch), CancellationToken.None);
         await using var stream = new AsyncOnlyStream();
         await result.WriteBodyAsync(stream, CancellationToken.None);
         return new FeedResponse(result.StatusCode, result.Headers, stream.ToArray(), result.Outcome);

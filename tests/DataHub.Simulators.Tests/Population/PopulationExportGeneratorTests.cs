@@ -41,6 +41,7 @@ public sealed class PopulationExportGeneratorTests(PopulationExportFixture fx) :
     public void Generate_DefaultRates_PlantsEveryReasonAndDuplicates()
     {
         foreach (var code in PopulationReasonCodes.All) Assert.True(fx.Manifest.ReasonCounts[code] > 0, code);
+        foreach (var code in PopulationFieldIssueCodes.All) Assert.True(fx.Manifest.FieldIssueCounts[code] > 0, code);
         Assert.True(fx.Manifest.RequiredMissingByField["name"] > 0);
         Assert.True(fx.Manifest.RequiredMissingByField["id_number"] > 0);
         Assert.InRange(fx.Manifest.ExpectedDuplicates, 120, 280);
@@ -54,6 +55,8 @@ public sealed class PopulationExportGeneratorTests(PopulationExportFixture fx) :
         Assert.Empty(check.Problems.Take(20));
         Assert.Equal(fx.Manifest.TotalRows, check.Total);
         Assert.Equal(fx.Manifest.ReasonCounts, check.Reasons.OrderBy(x => x.Key, StringComparer.Ordinal));
+        Assert.Equal(fx.Manifest.FieldIssueCounts, check.FieldIssues.OrderBy(x => x.Key, StringComparer.Ordinal));
+        Assert.True(fx.Manifest.Variations[PopulationVariations.PhoneLandline] > 0);
         Assert.Equal(fx.Manifest.RequiredMissingByField, check.MissingByField.OrderBy(x => x.Key, StringComparer.Ordinal));
         Assert.Equal(fx.Manifest.ExpectedQuarantined, check.Quarantined);
         Assert.Equal(fx.Manifest.ExpectedDuplicates, check.Duplicates);
@@ -204,6 +207,7 @@ public sealed class PopulationExportGeneratorTests(PopulationExportFixture fx) :
 
         Assert.Empty(check.Problems.Take(20));
         Assert.Equal(manifest.ReasonCounts, check.Reasons.OrderBy(x => x.Key, StringComparer.Ordinal));
+        Assert.Equal(manifest.FieldIssueCounts, check.FieldIssues.OrderBy(x => x.Key, StringComparer.Ordinal));
         Assert.Equal(manifest.ExpectedDuplicates, check.Duplicates);
         Assert.Equal(manifest.AcceptedByCommunity, check.AcceptedByCommunity.OrderBy(x => x.Key, StringComparer.Ordinal));
         Assert.Equal(manifest.TotalRows, manifest.ExpectedAccepted + manifest.ExpectedQuarantined + manifest.ExpectedDuplicates);

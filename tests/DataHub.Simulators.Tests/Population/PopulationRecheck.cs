@@ -18,6 +18,7 @@ internal sealed class PopulationRecheck
     public int Quarantined { get; private set; }
     public int Duplicates { get; private set; }
     public Dictionary<string, int> Reasons { get; } = PopulationReasonCodes.All.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
+    public Dictionary<string, int> FieldIssues { get; } = PopulationFieldIssueCodes.All.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
     public Dictionary<string, int> MissingByField { get; } = new(StringComparer.Ordinal) { ["name"] = 0, ["id_number"] = 0 };
     public Dictionary<string, int> AcceptedByCommunity { get; } = new(StringComparer.Ordinal);
 
@@ -64,16 +65,18 @@ internal sealed class PopulationRecheck
             }
             var community = DivisionCode.NormalizeCommunity(f[8], directory);
             if (!community.IsOk) failures.Add(community.ReasonCode!);
+            // Field rules: a bad 出生日期 or 联系电话 does not reject the person (the value is set to null).
+            var issues = new List<string>();
             DateOnly? birth = null;
             if (T(5).Length > 0)
             {
                 var parsed = ChineseDate.Parse(f[5]);
-                if (parsed is null) failures.Add(PopulationReasonCodes.DateFormat);
+                if (parsed is null) issues.Add(PopulationFieldIssueCodes.DateFormat);
                 else birth = DateOnly.FromDateTime(parsed.Value.DateTime);
             }
-            if (T(13).Length > 0 && !MobileNumber.Normalize(f[13]).IsOk) failures.Add(PopulationReasonCodes.PhoneFormat);
+            if (T(13).Length > 0 && !PhoneNumber.Normalize(f[13]).IsOk) issues.Add(PopulationFieldIssueCodes.PhoneFormat);
 
-            if (failures.Count > 1) check.Problems.Add($"row {r}: {failures.Count} defects ({string.Join(", ", failures)})");
+            if (failures.Count + issues.Count > 1) check.Problems.Add($"row {r}: {failures.Count + issues.Count} defects ({string.Join(", ", failures.Concat(issues))})");
             if (failures.Count > 0)
             {
                 check.Quarantined++;
@@ -110,6 +113,7 @@ internal sealed class PopulationRecheck
                 check.Problems.Add($"row {r}: 更新时间 unparseable or after now");
                 continue;
             }
+            foreach (var issue in issues) check.FieldIssues[issue]++;
             check.AcceptedIds.Add(id18);
             if (!persons.TryGetValue(id18, out var rows)) persons[id18] = rows = [];
             rows.Add((community.Value!, updated.Value));

@@ -8,7 +8,7 @@ using static DataHub.Catalog.Storage.CatalogDatabase;
 namespace DataHub.Catalog.Datasets;
 
 /// <summary>Datasets, their schemas and versions, and the publish transaction.</summary>
-public sealed class DatasetCatalog(CatalogDatabase db, TimeProvider time)
+public sealed partial class DatasetCatalog(CatalogDatabase db, TimeProvider time)
 {
     /// <summary>Registers or updates a dataset's catalog entry and records its schema version.</summary>
     public async Task RegisterAsync(DatasetSchema schema, string schemaJson, DatasetMetadata meta, CancellationToken cancellationToken)
@@ -124,6 +124,7 @@ public sealed class DatasetCatalog(CatalogDatabase db, TimeProvider time)
             [("v", p.Version), ("now", now), ("d", p.Dataset)], cancellationToken);
         if (switched != 1) throw new InvalidOperationException($"Dataset {p.Dataset} is not registered.");
         await RunLog.FinishAsync(conn, tx, p.RunId, RunStatus.Succeeded, p.Counts, p.Version, p.ReportJson, null, null, now, cancellationToken);
+        await InsertPartsAndQualityAsync(conn, tx, p, now, cancellationToken);
         if (p.ConnectorStateJson is not null)
         {
             await ExecAsync(conn, tx, """

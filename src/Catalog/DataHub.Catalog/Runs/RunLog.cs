@@ -29,14 +29,14 @@ public sealed class RunLog(CatalogDatabase db, TimeProvider time)
     public async Task<IReadOnlyList<RunEntry>> RunningAsync(string? dataset, CancellationToken cancellationToken)
     {
         await using var conn = await db.OpenAsync(cancellationToken);
-        return await QueryAsync(conn, null, Select + " WHERE status = @st" + (dataset is null ? "" : " AND dataset = @d") + " ORDER BY started_at, id",
-            [("st", RunStatus.Running), ("d", dataset)], Map, cancellationToken);
+        return await QueryAsync(conn, null, RunSelect + " WHERE status = @st" + (dataset is null ? "" : " AND dataset = @d") + " ORDER BY started_at, id",
+            [("st", RunStatus.Running), ("d", dataset)], MapRun, cancellationToken);
     }
 
     public async Task<RunEntry?> GetAsync(string runId, CancellationToken cancellationToken)
     {
         await using var conn = await db.OpenAsync(cancellationToken);
-        return (await QueryAsync(conn, null, Select + " WHERE id = @id", [("id", runId)], Map, cancellationToken)).FirstOrDefault();
+        return (await QueryAsync(conn, null, RunSelect + " WHERE id = @id", [("id", runId)], MapRun, cancellationToken)).FirstOrDefault();
     }
 
     /// <summary>
@@ -74,17 +74,17 @@ public sealed class RunLog(CatalogDatabase db, TimeProvider time)
     public async Task<IReadOnlyList<RunEntry>> RecentAsync(string? dataset, int limit, CancellationToken cancellationToken)
     {
         await using var conn = await db.OpenAsync(cancellationToken);
-        return await QueryAsync(conn, null, Select + (dataset is null ? "" : " WHERE dataset = @d") + " ORDER BY started_at DESC, id DESC LIMIT @limit",
-            [("d", dataset), ("limit", limit)], Map, cancellationToken);
+        return await QueryAsync(conn, null, RunSelect + (dataset is null ? "" : " WHERE dataset = @d") + " ORDER BY started_at DESC, id DESC LIMIT @limit",
+            [("d", dataset), ("limit", limit)], MapRun, cancellationToken);
     }
 
-    private const string Select = """
+    private const string RunSelect = """
         SELECT id, source_id, dataset, started_at, finished_at, status, rows_read, rows_accepted, rows_quarantined,
                rows_duplicates, version, report_json, error_code, error_message, failure_kind, node
         FROM runs
         """;
 
-    private static RunEntry Map(DbDataReader r) => new(
+    internal static RunEntry MapRun(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), ParseTimestamp(r.GetString(3)),
         r.IsDBNull(4) ? null : ParseTimestamp(r.GetString(4)), r.GetString(5),
         NullableLong(r, 6), NullableLong(r, 7), NullableLong(r, 8), NullableLong(r, 9), NullableLong(r, 10),

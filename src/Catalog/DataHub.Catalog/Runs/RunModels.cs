@@ -5,6 +5,15 @@ public static class RunStatus
     public const string Running = "running";
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
+
+    /// <summary>Stopped by a publish guard: nothing published until a steward approves or rejects it.</summary>
+    public const string Held = "held";
+
+    /// <summary>A held run a steward discarded.</summary>
+    public const string Rejected = "rejected";
+
+    /// <summary>The input had not changed since the current part: nothing new was published.</summary>
+    public const string Unchanged = "unchanged";
 }
 
 /// <summary>Why a run failed, as the run history records it: what may help next.</summary>
@@ -65,4 +74,19 @@ public sealed record PublishRequest(
     RunCounts Counts,
     string ReportJson,
     string SourceId,
-    string? ConnectorStateJson);
+    string? ConnectorStateJson,
+    IReadOnlyList<VersionPart>? Parts = null,
+    IReadOnlyList<QualityFigure>? Quality = null,
+    string? Actor = null);
+
+/// <summary>
+/// One source's part of a published version: its file, rows, the rows its run read and the hash of
+/// that run's input (definition and content), so an unchanged input can be recognised.
+/// </summary>
+public sealed record VersionPart(string SourceId, string File, long RowCount, long RowsRead, string ContentHash, string RunId);
+
+/// <summary>
+/// One quality figure of a version: a metric of a field (or <c>*</c> for the whole row) in one
+/// community (or <c>*</c> for the whole dataset). <c>Value = Numerator / Denominator</c>.
+/// </summary>
+public sealed record QualityFigure(string CommunityCode, string Field, string Metric, double Value, long Numerator, long Denominator);

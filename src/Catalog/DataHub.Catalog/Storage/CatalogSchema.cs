@@ -102,6 +102,58 @@ internal static class CatalogSchema
             );
             CREATE INDEX ix_access_log_at ON access_log (at);
             """),
+        (3, """
+            CREATE TABLE version_parts (
+                dataset TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                source_id TEXT NOT NULL,
+                file TEXT NOT NULL,
+                row_count BIGINT NOT NULL,
+                rows_read BIGINT NOT NULL,
+                content_hash TEXT NOT NULL,
+                run_id TEXT NOT NULL,
+                PRIMARY KEY (dataset, version, source_id)
+            );
+            CREATE TABLE source_scopes (
+                dataset TEXT NOT NULL,
+                source_id TEXT NOT NULL,
+                definition_file TEXT NOT NULL,
+                scope_json TEXT NOT NULL,
+                declared INTEGER NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (dataset, source_id)
+            );
+            CREATE TABLE held_runs (
+                run_id TEXT PRIMARY KEY,
+                dataset TEXT NOT NULL,
+                source_id TEXT NOT NULL,
+                base_version BIGINT,
+                directory TEXT NOT NULL,
+                request_json TEXT NOT NULL,
+                held_at TEXT NOT NULL
+            );
+            CREATE TABLE catalog_audit (
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                dataset TEXT,
+                version BIGINT,
+                run_id TEXT,
+                detail TEXT
+            );
+            CREATE TABLE quality_figures (
+                dataset TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                community_code TEXT NOT NULL,
+                field TEXT NOT NULL,
+                metric TEXT NOT NULL,
+                value DOUBLE PRECISION NOT NULL,
+                numerator BIGINT NOT NULL,
+                denominator BIGINT NOT NULL,
+                computed_at TEXT NOT NULL,
+                PRIMARY KEY (dataset, version, community_code, field, metric)
+            );
+            """),
         // 5 (operations): why a run failed (config / data / transient / system / interrupted, so a
         // scheduler retries only what may pass on retry) and which process ran it (node:pid).
         (5, """

@@ -74,11 +74,17 @@ internal sealed class CsvConnector : ISourceConnector
         var parser = file.Parser;
         var batch = new List<SourceRecord>(options.BatchSize);
         long records = 0;
+        var shortestLast = int.MaxValue; // the shortest non-empty last field before the current record
+        var lastLength = 0;
+        var lastUnterminated = false;
         while (parser.TryReadRecord())
         {
             cancellationToken.ThrowIfCancellationRequested();
             var fields = parser.Fields;
             if (fields.Count != width) throw RaggedRow(file.Path, parser.RecordLine, width, fields.Count, options.Delimiter);
+            if (records > 0 && lastLength > 0) shortestLast = Math.Min(shortestLast, lastLength);
+            lastLength = fields[width - 1].Length;
+            lastUnterminated = parser.RecordUnterminated;
 
             // A full batch goes out only once another record exists, so the last batch (the one
             // with the state) is never an empty one behind a full one.
@@ -96,8 +102,20 @@ internal sealed class CsvConnector : ISourceConnector
 
         // Checkpoint: the whole file was read and hashed; the state describes exactly these bytes.
         var finalState = file.Complete(records);
-        yield return new RecordBatch(columns, batch, finalState);
+        var warnings = lastUnterminated && records > 1 && shortestLast != int.MaxValue && lastLength < shortestLast
+            ? new[] { Truncation(file.Path, batch[^1].Position, columns[width - 1].Name) }
+            : null;
+        yield return new RecordBatch(columns, batch, finalState, warnings);
     }
+
+    /// <summary>
+    /// The last record has no line end and its last field is shorter than every earlier value of that
+    /// column: the file was most likely cut off inside that field (an interrupted copy), so rows are missing.
+    /// </summary>
+    private static ConnectorWarning Truncation(string path, long line, string column) =>
+        new("CSV_TRUNCATED",
+            $"文件可能被截断：最后一条记录（第{line}行）没有换行符，且其最后一列“{column}”比该列其他值都短",
+            $"{path} 第{line}行");
 
     private static ConnectorException RaggedRow(string path, long line, int expected, int actual, char delimiter) =>
         // Only counts and positions: row values are personal data and stay out of messages.

@@ -81,8 +81,9 @@ public static class CsvEncodingDetector
                 where, EncodingFix);
         }
 
-        var (valid, invalid, firstInvalid) = Utf8Census(sample, complete);
+        var (valid, invalid, firstInvalid, cutTail) = Utf8Census(sample, complete);
         if (invalid == 0) return CsvTextEncoding.Utf8(bom: false);
+        if (invalid == 1 && cutTail) throw Truncated(where, LineOf(sample, firstInvalid), null);
 
         // Mostly UTF-8 with some broken bytes: typically lines pasted in from a GBK file. Do not
         // try GB18030 then: it accepts almost any byte pairs (every two-character UTF-8 word is three
@@ -97,6 +98,11 @@ public static class CsvEncodingDetector
 
         var gb = CsvTextEncoding.Gb18030();
         if (DecodesCleanly(gb.Encoding, sample, complete)) return gb;
+        // GB18030 text whose last character lost its second (or third and fourth) byte: a cut file.
+        for (var k = 1; complete && k <= 3 && k < sample.Length; k++)
+        {
+            if (DecodesCleanly(gb.Encoding, sample[..^k], complete: true)) throw Truncated(where, LineOf(sample, sample.Length - k), null);
+        }
 
         var at = LineOf(sample, firstInvalid);
         throw new ConnectorException(ConnectorFailure.Data, "CSV_ENCODING",
@@ -109,9 +115,20 @@ public static class CsvEncodingDetector
     /// sequences, and where the first invalid one is. Two-byte characters are not counted as
     /// evidence: GBK text forms them by accident (女 is C5 AE in GBK, which is Ů in UTF-8).
     /// </summary>
-    private static (int Valid, int Invalid, int FirstInvalid) Utf8Census(ReadOnlySpan<byte> sample, bool complete)
+    /// <summary>
+    /// A file whose last bytes are the start of a multibyte character: the copy was cut off (an
+    /// interrupted download or disk full), so rows are missing. Re-saving in another encoding would not help.
+    /// </summary>
+    internal static ConnectorException Truncated(string where, long line, Exception? inner) =>
+        new(ConnectorFailure.Data, "CSV_TRUNCATED",
+            $"文件在第{line}行的一个汉字中间被截断：最后几个字节不是完整的字符，文件不完整，后面的数据已丢失",
+            $"{where} 第{line}行（文件末尾）",
+            "请重新从部门系统导出或重新复制完整的文件（检查下载或拷贝是否中断、磁盘是否已满），再运行", inner);
+
+    private static (int Valid, int Invalid, int FirstInvalid, bool CutTail) Utf8Census(ReadOnlySpan<byte> sample, bool complete)
     {
         int valid = 0, invalid = 0, firstInvalid = -1, i = 0;
+        var cutTail = false;
         while (true)
         {
             var next = sample[i..].IndexOfAnyExceptInRange((byte)0x00, (byte)0x7F);
@@ -130,10 +147,11 @@ public static class CsvEncodingDetector
             {
                 invalid++;
                 if (firstInvalid < 0) firstInvalid = i;
+                if (status == OperationStatus.NeedMoreData && i + consumed == sample.Length) cutTail = true;
             }
             i += consumed;
         }
-        return (valid, invalid, firstInvalid);
+        return (valid, invalid, firstInvalid, cutTail);
     }
 
     /// <summary>The 1-based physical line of a byte offset (LF, or CR in files that use CR alone).</summary>

@@ -60,7 +60,7 @@ internal sealed class CsvFile : IDisposable
             reader = new StrictDecodingReader(stream, encoding, sample, length, ended, path);
             cancellationToken.ThrowIfCancellationRequested();
 
-            var parser = new CsvParser(reader, options.Delimiter, path);
+            var parser = new CsvParser(reader, options.Delimiter, path) { FileLength = lengthAtOpen };
             if (!parser.TryReadRecord())
             {
                 throw new ConnectorException(ConnectorFailure.Data, "CSV_EMPTY",

@@ -54,11 +54,18 @@ internal sealed class CsvParser
     /// <summary>The fields of the last record read.</summary>
     public IReadOnlyList<string> Fields => _fields;
 
+    /// <summary>Whether the last record read ended at the end of the file without a line break.</summary>
+    public bool RecordUnterminated { get; private set; }
+
+    /// <summary>The file's length in bytes, so undecodable bytes at its very end can be told apart as a cut (0: unknown).</summary>
+    public long FileLength { get; set; }
+
     /// <summary>Reads the next record into <see cref="Fields"/>; false at the end of the file.</summary>
     /// <exception cref="ConnectorException">A broken quote, an overlong field or an undecodable byte (Data).</exception>
     public bool TryReadRecord()
     {
         _fields.Clear();
+        RecordUnterminated = false;
         if (!SkipBlankLines()) return false;
         RecordLine = _line;
         var column = 1;
@@ -115,6 +122,7 @@ internal sealed class CsvParser
         {
             // The record ends at the end of the file right after a delimiter: an empty last field.
             _fields.Add("");
+            RecordUnterminated = true;
             return false;
         }
         if (_buffer[_pos] == '"') return ReadQuotedField(column);
@@ -130,6 +138,7 @@ internal sealed class CsvParser
                 {
                     AddField(_mark, _length - _mark);
                     _mark = -1;
+                    RecordUnterminated = true;
                     return false;
                 }
                 continue;
@@ -170,6 +179,7 @@ internal sealed class CsvParser
             {
                 AddQuotedField(doubledQuotes);
                 _mark = -1;
+                RecordUnterminated = true;
                 return false;
             }
             if (_buffer[_pos] == '"')
@@ -286,7 +296,10 @@ internal sealed class CsvParser
             "检查该行附近的英文双引号是否成对；值中本身的双引号须写成两个（\"\"）");
 
     private ConnectorException InvalidBytes(CsvDecodingException ex) =>
-        new(ConnectorFailure.Data, "CSV_ENCODING",
+        // The file ended inside a multibyte character: a truncated copy, not a wrong encoding.
+        ex.TruncatedTail
+            ? CsvEncodingDetector.Truncated(_where, _line, ex)
+            : new(ConnectorFailure.Data, "CSV_ENCODING",
             $"第{_line}行含有不符合文件编码的字节（文件第 {ex.ByteOffset} 字节），文件可能混用了多种编码或已损坏",
             $"{_where} 第{_line}行",
             CsvEncodingDetector.EncodingFix, ex);

@@ -35,6 +35,7 @@ internal sealed class StrictDecodingReader : TextReader
     private int _charsEnd;
     private long _charsOffset = -1; // file offset of the segment in _chars (for error offsets)
     private long _badByteOffset = -1;
+    private bool _truncatedTail;
 
     /// <param name="sample">The first bytes of the file, already read for detection; the reader takes the array over.</param>
     public StrictDecodingReader(Stream stream, CsvTextEncoding encoding, byte[] sample, int sampleLength, bool streamEnded, string where)
@@ -72,7 +73,7 @@ internal sealed class StrictDecodingReader : TextReader
         if (buffer.IsEmpty) return 0;
         while (_charsStart == _charsEnd)
         {
-            if (_badByteOffset >= 0) throw new CsvDecodingException(_badByteOffset);
+            if (_badByteOffset >= 0) throw new CsvDecodingException(_badByteOffset, _truncatedTail);
             if (!DecodeNextSegment()) return 0;
         }
         var n = Math.Min(buffer.Length, _charsEnd - _charsStart);
@@ -193,12 +194,22 @@ internal sealed class StrictDecodingReader : TextReader
         {
             try
             {
-                produced += decoder.GetChars(_bytes, i, 1, _chars, produced, flush && i == start + count - 1);
+                produced += decoder.GetChars(_bytes, i, 1, _chars, produced, flush: false);
             }
             catch (DecoderFallbackException)
             {
                 bad = i;
                 break;
+            }
+            if (!flush || i != start + count - 1) continue;
+            try
+            {
+                produced += decoder.GetChars([], 0, 0, _chars, produced, flush: true);
+            }
+            catch (DecoderFallbackException)
+            {
+                // Every byte was accepted as part of a character, but the file ended inside it: a cut copy.
+                _truncatedTail = true;
             }
         }
         // The decoder may hold the first bytes of the broken sequence: they are not handed out.
@@ -208,7 +219,10 @@ internal sealed class StrictDecodingReader : TextReader
 }
 
 /// <summary>The reader reached bytes that are not valid in the file's encoding (or a NUL).</summary>
-internal sealed class CsvDecodingException(long byteOffset) : Exception($"Invalid byte at offset {byteOffset}")
+internal sealed class CsvDecodingException(long byteOffset, bool truncatedTail = false) : Exception($"Invalid byte at offset {byteOffset}")
 {
     public long ByteOffset { get; } = byteOffset;
+
+    /// <summary>The file ended inside a multibyte character whose bytes were valid so far: the copy was cut off.</summary>
+    public bool TruncatedTail { get; } = truncatedTail;
 }

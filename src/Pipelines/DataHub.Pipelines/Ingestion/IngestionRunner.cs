@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using DataHub.Catalog;
 using DataHub.Catalog.Datasets;
 using DataHub.Catalog.Runs;
@@ -15,11 +16,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace DataHub.Pipelines.Ingestion;
 
 /// <summary>
-/// Runs one declared source once: read, normalise, quarantine, de-duplicate, write a new Parquet
-/// version and publish it. A run that fails for any reason publishes nothing and the previous
-/// version stays current; the failure is recorded in the run history with its zh-CN message.
+/// Runs one declared source once: read, normalise, quarantine, de-duplicate, write the source's
+/// part, carry the other sources' parts over, check, and publish a new version (or hold it for a
+/// steward, or publish nothing when the input has not changed). A run that fails for any reason
+/// publishes nothing and the previous version stays current; the failure is recorded in the run
+/// history with its zh-CN message and the stage it stopped in. See docs/PUBLISHING.md.
 /// </summary>
-public sealed class IngestionRunner
+public sealed partial class IngestionRunner
 {
     private readonly DataHubCatalog _catalog;
     private readonly ConnectorRegistry _connectors;
@@ -45,12 +48,17 @@ public sealed class IngestionRunner
 
     public LakeLayout Lake => _lake;
 
-    /// <summary>
-    /// Runs the source defined in <paramref name="sourceFile"/>. A definition that cannot be loaded
-    /// throws <see cref="DataHubException"/> (nothing was started); every later failure is returned
-    /// as a failed report.
-    /// </summary>
-    public Task<RunReport> RunAsync(string sourceFile, CancellationToken cancellationToken) => RunAsync(sourceFile, null, cancellationToken);
+    public IngestionOptions Options => _options;
+
+    /// <summary>Where <paramref name="sourceId"/>'s part of the current version of <paramref name="dataset"/> lives (null: none yet).</summary>
+    public Task<string?> CurrentPartAsync(string dataset, string sourceId, CancellationToken cancellationToken) =>
+        _catalog.CurrentPartAsync(_lake, dataset, sourceId, cancellationToken);
+
+    public Task<RunReport> RunAsync(string sourceFile, CancellationToken cancellationToken) => RunAsync(sourceFile, new RunRequest(), cancellationToken);
+
+    /// <param name="progress">Told the stage and rows read after every batch (a terminal shows it; null for none).</param>
+    public Task<RunReport> RunAsync(string sourceFile, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
+        RunAsync(sourceFile, new RunRequest { Progress = progress }, cancellationToken);
 
     /// <summary>
     /// Start-up recovery (serve and ingest call it first): runs left running by a dead process are
@@ -65,13 +73,18 @@ public sealed class IngestionRunner
         return report;
     }
 
-    /// <inheritdoc cref="RunAsync(string, CancellationToken)"/>
-    /// <param name="progress">Told the stage and rows read after every batch (a terminal shows it; null for none).</param>
-    public async Task<RunReport> RunAsync(string sourceFile, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the source defined in <paramref name="sourceFile"/>. A definition that cannot be loaded
+    /// throws <see cref="DataHubException"/> (nothing was started); every later failure is returned
+    /// as a failed report.
+    /// </summary>
+    public async Task<RunReport> RunAsync(string sourceFile, RunRequest request, CancellationToken cancellationToken)
     {
         var source = SourceDefinitionLoader.Load(sourceFile);
         var schema = SchemaLoader.Get(source.Dataset);
-        await RegisterAsync(source, schema, cancellationToken);
+        var scopes = await _catalog.Datasets.ScopesAsync(schema.Name, cancellationToken);
+        var scope = SourceScopeRules.Resolve(source, scopes);
+        await RegisterAsync(source, schema, scopes, cancellationToken);
 
         Directory.CreateDirectory(_lake.DatasetDirectory(schema.Name));
         using var datasetLock = AcquireLock(schema);
@@ -85,22 +98,62 @@ public sealed class IngestionRunner
         RunnerLog.RunStarted(_logger, runId, source.Id);
         var tally = new RunTally();
         var staging = _lake.StagingDirectory(schema.Name, runId);
+        var runDirectory = _lake.RunDirectory(runId);
         string? moved = null;
+        RunReport Report(string status, long? version = null) => tally.Report(runId, source, status, started, _time.GetUtcNow(), version, runDirectory);
         try
         {
-            var (version, files, state) = await IngestAsync(source, schema, runId, staging, tally, progress, started, cancellationToken);
+            var current = await CurrentAsync(schema.Name, source.Id, cancellationToken);
+            var staged = await StageAsync(source, schema, scope, runDirectory, staging, tally, current.Mine?.ContentHash, request.Progress, started, cancellationToken);
+            if (staged is null)
+            {
+                var unchanged = Report(RunStatus.Unchanged) with { PreviousVersion = current.Version?.Version, PreviousAccepted = current.Mine?.RowCount, PreviousRowsRead = current.Mine?.RowsRead };
+                await _catalog.Datasets.FinishUnchangedAsync(runId, tally.Counts, unchanged.ToJson(), cancellationToken);
+                return unchanged;
+            }
+            var (partPath, state, hash, streets) = staged.Value;
+            var newScope = scope ?? new ResolvedScope(streets, Declared: false);
+            if (scope is null) SourceScopeRules.CheckOverlap(source, newScope.Codes, scopes);
+
+            tally.Stage = "复核";
+            await ParquetReadBack.VerifyAsync(partPath, schema, tally.Accepted, cancellationToken);
+            var parts = CarryOtherParts(current, source.Id, staging);
+            parts.Add(new VersionPart(source.Id, Path.GetFileName(partPath), tally.Accepted, tally.Read, hash, runId));
+            FileModes.RestrictDirectory(staging);
+
+            var holdReasons = HoldReasons(tally, current.Mine);
+            var report = Report(RunStatus.Succeeded) with
+            {
+                Scope = newScope.Codes, ScopeDeclared = newScope.Declared, HoldReasons = holdReasons, Forced = request.Force && holdReasons.Count > 0,
+                PreviousVersion = current.Version?.Version, PreviousAccepted = current.Mine?.RowCount, PreviousRowsRead = current.Mine?.RowsRead,
+            };
+            tally.Stage = "发布";
+            var publish = new PublishRequest(runId, schema.Name, 0, "", [], parts.Sum(p => p.RowCount), schema.Version, tally.Counts, "", source.Id, state?.Json, parts,
+                null, report.Forced ? request.Actor : null);
+            if (holdReasons.Count > 0 && !request.Force)
+            {
+                var held = report with { Status = RunStatus.Held };
+                var heldDirectory = _lake.HeldDirectory(schema.Name, runId);
+                Directory.Move(staging, heldDirectory);
+                await _catalog.Datasets.HoldAsync(runId, schema.Name, source.Id, current.Version?.Version, heldDirectory,
+                    JsonSerializer.Serialize(publish with { ReportJson = held.ToJson() }), tally.Counts, held.ToJson(), "RUN_HELD", string.Join("；", holdReasons), cancellationToken);
+                await SaveScopeAsync(source, newScope, cancellationToken);
+                return held;
+            }
+
             await TestPausePoint.ReachedAsync("parquet", cancellationToken);
-            progress?.Report(new RunProgress(RunProgress.Publishing, tally.Read, _time.GetUtcNow() - started));
+            request.Progress?.Report(new RunProgress(RunProgress.Publishing, tally.Read, _time.GetUtcNow() - started));
+            var version = await NextVersionAsync(schema.Name, cancellationToken);
             moved = _lake.VersionDirectory(schema.Name, version);
             Directory.Move(staging, moved);
             await TestPausePoint.ReachedAsync("publish", cancellationToken);
-            var report = tally.Report(runId, source, "succeeded", started, _time.GetUtcNow(), version, _lake.RunDirectory(runId));
+            report = report with { Version = version, Stage = null };
             // CHECKPOINT: the files are in place; one catalog transaction makes them current.
-            await _catalog.Datasets.PublishAsync(new PublishRequest(runId, schema.Name, version, moved, files, tally.Accepted,
-                schema.Version, tally.Counts, report.ToJson(), source.Id, state?.Json), cancellationToken);
+            await _catalog.Datasets.PublishAsync(publish with { Version = version, Directory = moved, Files = PartFiles(moved), ReportJson = report.ToJson() }, cancellationToken);
             moved = null;
             RunnerLog.RunSucceeded(_logger, runId, source.Id, version, tally.Read, tally.Accepted, tally.Quarantined, tally.Duplicates);
-            await RetireOldVersionsAsync(schema.Name, cancellationToken);
+            await SaveScopeAsync(source, newScope, cancellationToken);
+            await ApplyRetentionAsync(schema.Name, cancellationToken);
             return report;
         }
         catch (Exception e)
@@ -110,7 +163,7 @@ public sealed class IngestionRunner
             LakeRecovery.Delete(staging, null);
             if (moved is not null) LakeRecovery.Delete(moved, null);
             moved = null;
-            LakeRecovery.DeleteScratch(_lake.RunDirectory(runId), null);
+            LakeRecovery.DeleteScratch(runDirectory, null);
             var failure = e switch
             {
                 DataHubException d => d,
@@ -122,13 +175,13 @@ public sealed class IngestionRunner
             if (failure.Kind == FailureKind.System) RunnerLog.RunFailedInternal(_logger, e, runId, source.Id, failure.Code);
             else RunnerLog.RunFailed(_logger, runId, source.Id, failure.Code, failure.Kind);
             var kind = KindName(failure.Kind);
-            var report = tally.Report(runId, source, "failed", started, _time.GetUtcNow(), null, _lake.RunDirectory(runId)) with
+            var report = Report(RunStatus.Failed) with
             {
                 ErrorCode = failure.Code, Error = failure.UserMessage, ErrorWhere = failure.Where, ErrorFix = failure.Fix, FailureKind = kind,
             };
             try
             {
-                await _catalog.Runs.FailAsync(runId, tally.Counts, report.ToJson(), failure.Code, failure.UserMessage, kind, CancellationToken.None);
+                await _catalog.Runs.FailAsync(runId, tally.Counted ? tally.Counts : null, report.ToJson(), failure.Code, failure.UserMessage, kind, CancellationToken.None);
             }
             catch (Exception recordError) when (recordError is not OutOfMemoryException)
             {
@@ -141,14 +194,65 @@ public sealed class IngestionRunner
         }
         finally
         {
-            LakeRecovery.Delete(staging, null);
-            if (moved is not null) LakeRecovery.Delete(moved, null); // moved but never published: not a version
+            DeleteDirectory(staging);
+            if (moved is not null) DeleteDirectory(moved); // moved but never published: not a version
         }
     }
 
-    private async Task<(long Version, IReadOnlyList<string> Files, ConnectorState? State)> IngestAsync(
-        SourceDefinition source, DatasetSchema schema, string runId, string staging, RunTally tally,
-        IProgress<RunProgress>? progress, DateTimeOffset started, CancellationToken cancellationToken)
+    /// <summary>The current version of a dataset, its parts and the part of <paramref name="sourceId"/> in it.</summary>
+    private async Task<CurrentState> CurrentAsync(string dataset, string sourceId, CancellationToken cancellationToken)
+    {
+        var entry = await _catalog.Datasets.GetAsync(dataset, cancellationToken);
+        if (entry?.CurrentVersion is not { } v || await _catalog.Datasets.GetVersionAsync(dataset, v, cancellationToken) is not { } version)
+            return new CurrentState(null, [], null);
+        var parts = await _catalog.Datasets.PartsAsync(dataset, v, cancellationToken);
+        if (parts.Count == 0)
+        {
+            // A version written before parts were recorded: one file, owned by the source of its run.
+            var run = await _catalog.Runs.GetAsync(version.RunId, cancellationToken);
+            parts = (await SourceParts.PartsAsync(_catalog, version, cancellationToken))
+                .Select(p => new VersionPart(p.Source, p.File, version.RowCount, run?.RowsRead ?? version.RowCount, "", version.RunId)).ToList();
+        }
+        return new CurrentState(version, parts, parts.FirstOrDefault(p => p.SourceId == sourceId));
+    }
+
+    private sealed record CurrentState(DatasetVersion? Version, IReadOnlyList<VersionPart> Parts, VersionPart? Mine);
+
+    /// <summary>Copies every other source's part of the current version into the new version's folder, unchanged.</summary>
+    private static List<VersionPart> CarryOtherParts(CurrentState current, string sourceId, string staging)
+    {
+        var parts = new List<VersionPart>();
+        foreach (var p in current.Parts.Where(p => p.SourceId != sourceId))
+        {
+            var target = LakeLayout.PartFileName(p.SourceId);
+            File.Copy(Path.Combine(current.Version!.Directory, p.File), Path.Combine(staging, target));
+            parts.Add(p with { File = target });
+        }
+        return parts;
+    }
+
+    private static IReadOnlyList<string> PartFiles(string directory) =>
+        Directory.EnumerateFiles(directory, "part-*.parquet").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The publish guards (docs/PUBLISHING.md): a cut-off file, a drop in accepted rows, a much smaller input.</summary>
+    private List<string> HoldReasons(RunTally tally, VersionPart? previous)
+    {
+        var reasons = tally.ConnectorWarningCodes.Contains("CSV_TRUNCATED")
+            ? tally.ConnectorWarnings.Where(w => w.Contains("截断", StringComparison.Ordinal)).ToList()
+            : [];
+        if (previous is null) return reasons;
+        if (tally.Accepted < previous.RowCount * (1 - _options.HoldDropShare))
+            reasons.Add($"本数据源接收的行数从当前版本的 {previous.RowCount} 行降到 {tally.Accepted} 行（减少 {Share(previous.RowCount - tally.Accepted, previous.RowCount)}，超过允许的 {_options.HoldDropShare:P0}）");
+        if (tally.Read < previous.RowsRead * (1 - _options.HoldInputShrinkShare))
+            reasons.Add($"输入只有 {tally.Read} 行，上次为 {previous.RowsRead} 行（减少 {Share(previous.RowsRead - tally.Read, previous.RowsRead)}），文件可能不完整");
+        return reasons;
+    }
+
+    private static string Share(long part, long whole) => whole == 0 ? "0%" : ((double)part / whole).ToString("P1", CultureInfo.InvariantCulture);
+
+    private async Task<(string Part, ConnectorState? State, string Hash, IReadOnlyList<string> Streets)?> StageAsync(
+        SourceDefinition source, DatasetSchema schema, ResolvedScope? scope, string runDirectory, string staging, RunTally tally,
+        string? previousHash, IProgress<RunProgress>? progress, DateTimeOffset started, CancellationToken cancellationToken)
     {
         var connector = _connectors.Get(source.ConnectorType);
         CheckOptions(source, connector.Spec);
@@ -157,17 +261,28 @@ public sealed class IngestionRunner
         var normalizer = RecordNormalizer.Bind(source, schema, stream.Columns, _catalog.Divisions, _hasher);
         var previous = await _catalog.Datasets.GetSourceStateAsync(source.Id, cancellationToken);
         ConnectorState? state = null;
-        var runDirectory = _lake.RunDirectory(runId);
+        using var hasher = new InputHasher(source.Text, schema.Version);
+        var streets = new SortedSet<string>(StringComparer.Ordinal);
+        tally.Stage = "校验入库";
         using var stage = new RunStage(schema, runDirectory, _options.DuckDbMemoryLimit, _options.DuckDbThreads);
         await foreach (var batch in connector.ReadAsync(config, previous is null ? null : new ConnectorState(previous), cancellationToken))
         {
             foreach (var record in batch.Records)
             {
+                hasher.Add(record);
                 var result = normalizer.Normalize(record);
+                if (result.Accepted && schema.ScopeField is { } sf && result.Row![sf] is { } community)
+                {
+                    if (scope is not null && !scope.Contains(community))
+                        result = new NormalizedRecord(result.Position, null, [new Problem("OUT_OF_SOURCE_SCOPE", sf,
+                            $"社区代码不在本数据源负责的区划内（{string.Join("、", scope.Codes)}）")], []);
+                    else if (scope is null) streets.Add(community[..Math.Min(9, community.Length)]);
+                }
                 tally.Count(result);
                 if (result.Accepted) stage.AddAccepted(result);
                 else stage.AddQuarantined(result, Original(batch.Columns, record));
             }
+            foreach (var w in batch.Warnings ?? []) tally.AddConnectorWarning(w);
             state = batch.State ?? state;
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(new RunProgress(RunProgress.Reading, tally.Read, _time.GetUtcNow() - started));
@@ -175,20 +290,33 @@ public sealed class IngestionRunner
         }
         await TestPausePoint.ReachedAsync("staging", cancellationToken);
         progress?.Report(new RunProgress(RunProgress.Writing, tally.Read, _time.GetUtcNow() - started));
+        var hash = hasher.Finish();
+        if (previousHash == hash) return null; // the same input as the current part: nothing new to publish
+        if (tally.Read == 0 && connector.Spec.SupportsIncremental && previousHash is not null) return null; // an empty delta
         if (tally.Read == 0)
             throw new DataHubException(FailureKind.Data, "SOURCE_NO_ROWS", "源数据只有表头，没有任何数据行；为免清空现有数据，本次不发布",
                 $"数据源 {source.Id}", "确认部门导出时选择了正确的范围，再重新运行");
 
-        var (rows, duplicates, files) = stage.Finish(staging, runDirectory, cancellationToken);
+        tally.Stage = "去重写出";
+        FileModes.CreateRestricted(staging);
+        stage.Cancellation = cancellationToken;
+        var (rows, duplicates, conflicts, part) = stage.Finish(staging, LakeLayout.PartFileName(source.Id), runDirectory);
+        tally.MoveToQuarantine(conflicts, "KEY_CONFLICT");
         tally.Finish(rows, duplicates);
+        tally.FieldIssues = stage.KeptFieldIssues();
         if (tally.Accepted == 0)
             throw new DataHubException(FailureKind.Data, "SOURCE_ALL_QUARANTINED", $"全部 {tally.Read} 行均未通过校验；为免清空现有数据，本次不发布",
                 $"数据源 {source.Id}，隔离明细 {Path.Combine(runDirectory, "quarantine.parquet")}", "查看隔离原因：多半是映射的列不对或导出格式变了");
         if (tally.Read != tally.Accepted + tally.Quarantined + tally.Duplicates)
             throw new DataHubException(FailureKind.System, "RUN_ACCOUNTING", "行数核对不平（读取 ≠ 接收 + 隔离 + 重复），本次不发布", fix: "这是平台缺陷，请报告运维");
-        var version = Math.Max(await _catalog.Datasets.MaxVersionAsync(schema.Name, cancellationToken), _lake.VersionsOnDisk(schema.Name).DefaultIfEmpty().Max()) + 1;
-        return (version, files, state);
+        return (part, state, hash, streets.ToArray());
     }
+
+    private async Task<long> NextVersionAsync(string dataset, CancellationToken cancellationToken) =>
+        Math.Max(await _catalog.Datasets.MaxVersionAsync(dataset, cancellationToken), _lake.VersionsOnDisk(dataset).DefaultIfEmpty().Max()) + 1;
+
+    private Task SaveScopeAsync(SourceDefinition source, ResolvedScope scope, CancellationToken cancellationToken) =>
+        _catalog.Datasets.SetScopeAsync(new SourceScope(source.Dataset, source.Id, source.FilePath, scope.Codes, scope.Declared), cancellationToken);
 
     /// <summary>An option the connector does not know is almost always a typo that would silently fall back to a default.</summary>
     private static void CheckOptions(SourceDefinition source, ConnectorSpec spec)
@@ -206,35 +334,48 @@ public sealed class IngestionRunner
         return original;
     }
 
-    private Task RegisterAsync(SourceDefinition source, DatasetSchema schema, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers the dataset's catalog entry. Its provider fields come from the dataset's declaration
+    /// (<see cref="DatasetDeclaration"/>); without one, from the first source, and a later source of
+    /// the same dataset does not overwrite them.
+    /// </summary>
+    private async Task RegisterAsync(SourceDefinition source, DatasetSchema schema, IReadOnlyList<SourceScope> scopes, CancellationToken cancellationToken)
     {
-        var meta = new DatasetMetadata(source.Department.Code, source.Department.Name, source.Catalog.ResourceCode,
-            source.Catalog.ShareType, source.Catalog.ShareCondition, source.Catalog.UpdateCycle);
+        DatasetMetadata meta;
+        var where = $"{source.FilePath} 的 catalog";
+        if (DatasetDeclaration.TryLoad(source.BaseDirectory, schema.Name) is { } declared)
+        {
+            meta = new DatasetMetadata(declared.Department.Code, declared.Department.Name, declared.Catalog.ResourceCode,
+                declared.Catalog.ShareType, declared.Catalog.ShareCondition, declared.Catalog.UpdateCycle);
+            where = DatasetDeclaration.PathFor(source.BaseDirectory, schema.Name);
+        }
+        else if (scopes.Any(s => s.SourceId != source.Id) && await _catalog.Datasets.GetAsync(schema.Name, cancellationToken) is { } existing)
+            meta = existing.Metadata;
+        else
+            meta = new DatasetMetadata(source.Department.Code, source.Department.Name, source.Catalog.ResourceCode,
+                source.Catalog.ShareType, source.Catalog.ShareCondition, source.Catalog.UpdateCycle);
         try
         {
-            return _catalog.Datasets.RegisterAsync(schema, SchemaLoader.RawText(schema.Name), meta, cancellationToken);
+            await _catalog.Datasets.RegisterAsync(schema, SchemaLoader.RawText(schema.Name), meta, cancellationToken);
         }
         catch (ArgumentException e)
         {
-            throw new DataHubException(FailureKind.Config, "SOURCE_CATALOG_TERMS", e.Message.Split(" (Parameter")[0], $"{source.FilePath} 的 catalog", "按政务信息资源目录的取值填写");
+            throw new DataHubException(FailureKind.Config, "SOURCE_CATALOG_TERMS", e.Message.Split(" (Parameter")[0], where, "按政务信息资源目录的取值填写");
         }
     }
 
-    private async Task RetireOldVersionsAsync(string dataset, CancellationToken cancellationToken)
-    {
-        foreach (var old in await _catalog.Datasets.RetireOldVersionsAsync(dataset, _options.KeepVersions, cancellationToken))
-            LakeRecovery.Delete(old.Directory, null);
-    }
+    private FileStream AcquireLock(DatasetSchema schema) => AcquireLock(schema.Name, schema.Title);
 
-    private FileStream AcquireLock(DatasetSchema schema)
+    private FileStream AcquireLock(string dataset, string title)
     {
+        Directory.CreateDirectory(_lake.DatasetDirectory(dataset));
         try
         {
-            return new FileStream(_lake.LockFile(schema.Name), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            return new FileStream(_lake.LockFile(dataset), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
         catch (IOException e)
         {
-            throw new DataHubException(FailureKind.Transient, "DATASET_BUSY", $"数据集“{schema.Title}”正由另一次运行写入", schema.Name, "等那次运行结束后再试", e);
+            throw new DataHubException(FailureKind.Transient, "DATASET_BUSY", $"数据集“{title}”正由另一次运行写入", dataset, "等那次运行结束后再试", e);
         }
     }
 
@@ -248,4 +389,9 @@ public sealed class IngestionRunner
 
     private string NewRunId() =>
         _time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+
+    private static void DeleteDirectory(string path)
+    {
+        if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+    }
 }

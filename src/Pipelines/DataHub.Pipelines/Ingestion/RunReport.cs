@@ -5,14 +5,18 @@ using System.Text.Json.Serialization;
 namespace DataHub.Pipelines.Ingestion;
 
 /// <summary>
-/// What one run did. Every input row is accounted for: <c>RowsRead = Accepted + Quarantined + Duplicates</c>.
-/// <see cref="QuarantinedByReason"/> counts rows per reason code (a row with two problems counts under both).
+/// What one run did. Every input row is accounted for: <c>RowsRead = Accepted + Quarantined + Duplicates</c>
+/// (once the run got past de-duplication; a run that failed earlier says at which stage instead).
+/// <see cref="QuarantinedByReason"/> counts rows per reason code (a row with two problems counts under both);
+/// <see cref="FieldIssues"/> counts values set to null by a field rule in rows that were kept.
 /// </summary>
 public sealed record RunReport
 {
     public required string RunId { get; init; }
     public required string SourceId { get; init; }
     public required string Dataset { get; init; }
+
+    /// <summary><c>succeeded</c>, <c>failed</c>, <c>held</c> (a publish guard stopped it) or <c>unchanged</c> (same input as the current part).</summary>
     public required string Status { get; init; }
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset FinishedAt { get; init; }
@@ -20,10 +24,40 @@ public sealed record RunReport
     public long Accepted { get; init; }
     public long Quarantined { get; init; }
     public long Duplicates { get; init; }
+
+    /// <summary>Whether the counts are final (de-duplication finished) so the equation holds.</summary>
+    public bool Counted { get; init; }
+
+    /// <summary>The stage a failed run stopped in (读取、校验入库、去重写出、复核、发布).</summary>
+    public string? Stage { get; init; }
     public IReadOnlyDictionary<string, long> QuarantinedByReason { get; init; } = new Dictionary<string, long>();
+    public IReadOnlyDictionary<string, long> FieldIssues { get; init; } = new Dictionary<string, long>();
     public IReadOnlyDictionary<string, long> Warnings { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Warnings of the connector about the read as a whole (e.g. <c>CSV_TRUNCATED</c>), zh-CN.</summary>
+    public IReadOnlyList<string> ConnectorWarnings { get; init; } = [];
+
+    /// <summary>Shared fields this source declares it does not supply (<c>not_supplied: true</c>): null in its rows.</summary>
+    public IReadOnlyList<string> NotSupplied { get; init; } = [];
+
+    /// <summary>The division codes this source's part covers, and whether the source declared them (else: its first run's divisions).</summary>
+    public IReadOnlyList<string> Scope { get; init; } = [];
+    public bool ScopeDeclared { get; init; }
+
+    /// <summary>Rows sharing a natural key with another row but disagreeing on identity fields (both kept in the quarantine file with their lines).</summary>
+    public long KeyConflicts { get; init; }
+
+    /// <summary>The figures of this source's part in the current version, side by side with this run's (null on a first run).</summary>
+    public long? PreviousRowsRead { get; init; }
+    public long? PreviousAccepted { get; init; }
+    public long? PreviousVersion { get; init; }
+
+    /// <summary>Why a publish guard held the run (zh-CN), or why it would have, when <see cref="Forced"/>.</summary>
+    public IReadOnlyList<string> HoldReasons { get; init; } = [];
+    public bool Forced { get; init; }
     public long? Version { get; init; }
     public string? QuarantineFile { get; init; }
+    public string? FieldIssueFile { get; init; }
     public string? ErrorCode { get; init; }
     public string? Error { get; init; }
     public string? ErrorWhere { get; init; }
@@ -44,18 +78,39 @@ public sealed record RunReport
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    public static RunReport? FromJson(string json) => JsonSerializer.Deserialize<RunReport>(json, Json);
+
     /// <summary>The report as a person reads it in a terminal (zh-CN).</summary>
     public string ToText()
     {
-        var lines = new List<string>
+        var status = Status switch
         {
-            $"数据源 {SourceId} → 数据集 {Dataset}（运行 {RunId}）：{(Succeeded ? "成功" : "失败")}",
-            $"  读取 {RowsRead} 行 = 接收 {Accepted} + 隔离 {Quarantined} + 重复 {Duplicates}",
+            "succeeded" => "成功",
+            "held" => "已暂停发布，等待审核",
+            "unchanged" => "输入未变化，未发布新版本",
+            "rejected" => "已驳回",
+            _ => "失败",
         };
+        var lines = new List<string> { $"数据源 {SourceId} → 数据集 {Dataset}（运行 {RunId}）：{status}" };
+        // Only an equation that balances is printed: before de-duplication finished the counts are partial.
+        if (Counted && RowsRead == Accepted + Quarantined + Duplicates)
+            lines.Add($"  读取 {RowsRead} 行 = 接收 {Accepted} + 隔离 {Quarantined} + 重复 {Duplicates}");
+        else
+            lines.Add($"  已读取 {RowsRead} 行{(Stage is null ? "" : $"，在“{Stage}”阶段停止")}；行数未核对完，不构成结果");
         foreach (var (code, n) in QuarantinedByReason.OrderByDescending(kv => kv.Value)) lines.Add($"  隔离原因 {code}: {n}");
+        if (KeyConflicts > 0) lines.Add($"  主键冲突（同一身份号码、身份信息不一致）：{KeyConflicts} 行，均保留在隔离明细中，按规则保留最新一条");
+        foreach (var (code, n) in FieldIssues.OrderByDescending(kv => kv.Value)) lines.Add($"  字段问题 {code}: {n}（该字段置空，记录保留）");
         foreach (var (code, n) in Warnings.OrderByDescending(kv => kv.Value)) lines.Add($"  质量警告 {code}: {n}");
+        foreach (var w in ConnectorWarnings) lines.Add($"  读取警告：{w}");
+        if (NotSupplied.Count > 0) lines.Add($"  本数据源不提供的字段（保持为空）：{string.Join("、", NotSupplied)}");
+        if (Scope.Count > 0) lines.Add($"  本数据源负责的区划：{string.Join("、", Scope)}{(ScopeDeclared ? "" : "（未声明，按首次运行的数据确定）")}");
+        if (PreviousAccepted is not null)
+            lines.Add($"  与当前版本 v{PreviousVersion} 中本数据源部分对比：读取 {PreviousRowsRead} → {RowsRead}，接收 {PreviousAccepted} → {Accepted}");
+        foreach (var r in HoldReasons) lines.Add($"  {(Forced ? "已强制发布（--force），忽略" : "暂停原因")}：{r}");
+        if (Status == "held") lines.Add($"  审核后发布：datahub runs approve {RunId}；放弃：datahub runs reject {RunId}");
         if (Version is not null) lines.Add($"  已发布版本 v{Version}");
         if (QuarantineFile is not null && Quarantined > 0) lines.Add($"  隔离明细：{QuarantineFile}");
+        if (FieldIssueFile is not null && FieldIssues.Count > 0) lines.Add($"  字段问题明细：{FieldIssueFile}");
         if (Error is not null)
         {
             lines.Add($"  错误 [{ErrorCode}]：{Error}");

@@ -1,4 +1,5 @@
 using DataHub.Catalog.Runs;
+using DataHub.Connectors.Abstractions;
 using DataHub.Pipelines.Normalization;
 using DataHub.Pipelines.Sources;
 
@@ -16,6 +17,26 @@ internal sealed class RunTally
     public long Accepted { get; private set; }
     public long Duplicates { get; private set; }
 
+    /// <summary>True once de-duplication finished: from then on read = accepted + quarantined + duplicates.</summary>
+    public bool Counted { get; private set; }
+
+    /// <summary>The stage the run is in, for the report of a run that fails (zh-CN).</summary>
+    public string Stage { get; set; } = "读取";
+
+    public IReadOnlyDictionary<string, long> FieldIssues { get; set; } = new Dictionary<string, long>();
+
+    public List<string> ConnectorWarnings { get; } = [];
+
+    public HashSet<string> ConnectorWarningCodes { get; } = new(StringComparer.Ordinal);
+
+    public long KeyConflicts { get; private set; }
+
+    public void AddConnectorWarning(ConnectorWarning warning)
+    {
+        ConnectorWarningCodes.Add(warning.Code);
+        ConnectorWarnings.Add($"[{warning.Code}] {warning.Message}（{warning.Where}）");
+    }
+
     public RunCounts Counts => new(Read, Accepted, Quarantined, Duplicates);
 
     public void Count(NormalizedRecord r)
@@ -30,12 +51,23 @@ internal sealed class RunTally
         foreach (var w in r.Warnings) _warnings[w] = _warnings.GetValueOrDefault(w) + 1;
     }
 
+    /// <summary>Rows moved from staged to quarantined after reading (e.g. a key conflict found by the stage), under one reason.</summary>
+    public void MoveToQuarantine(long rows, string reason)
+    {
+        if (rows == 0) return;
+        if (reason == "KEY_CONFLICT") KeyConflicts += rows;
+        _staged -= rows;
+        Quarantined += rows;
+        _reasons[reason] = _reasons.GetValueOrDefault(reason) + rows;
+    }
+
     /// <summary>After de-duplication: staged rows split into the rows kept and the duplicates dropped.</summary>
     public void Finish(long kept, long duplicates)
     {
         if (kept + duplicates != _staged) throw new InvalidOperationException("Staged rows do not add up after de-duplication.");
         Accepted = kept;
         Duplicates = duplicates;
+        Counted = true;
     }
 
     public RunReport Report(string runId, SourceDefinition source, string status, DateTimeOffset started, DateTimeOffset finished, long? version, string runDirectory) => new()
@@ -50,9 +82,16 @@ internal sealed class RunTally
         Accepted = Accepted,
         Quarantined = Quarantined,
         Duplicates = Duplicates,
+        Counted = Counted,
+        Stage = Counted && status == "succeeded" ? null : Stage,
         QuarantinedByReason = new Dictionary<string, long>(_reasons),
+        FieldIssues = new Dictionary<string, long>(FieldIssues),
         Warnings = new Dictionary<string, long>(_warnings),
+        ConnectorWarnings = ConnectorWarnings.ToArray(),
+        KeyConflicts = KeyConflicts,
+        NotSupplied = source.Fields.Where(f => f.NotSupplied).Select(f => f.Field).ToArray(),
         Version = version,
         QuarantineFile = File.Exists(Path.Combine(runDirectory, "quarantine.parquet")) ? Path.Combine(runDirectory, "quarantine.parquet") : null,
+        FieldIssueFile = File.Exists(Path.Combine(runDirectory, "field_issues.parquet")) ? Path.Combine(runDirectory, "field_issues.parquet") : null,
     };
 }

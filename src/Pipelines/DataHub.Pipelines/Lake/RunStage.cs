@@ -22,11 +22,12 @@ internal sealed class RunStage : IDisposable
     private readonly string _stagingCsv;
     private StreamWriter? _accepted;
     private DuckDBAppender? _quarantine;
+    private DuckDBAppender? _fieldIssues;
 
     public RunStage(DatasetSchema schema, string runDirectory, string memoryLimit, int threads)
     {
         _schema = schema;
-        Directory.CreateDirectory(runDirectory);
+        FileModes.CreateRestricted(runDirectory);
         _dbPath = Path.Combine(runDirectory, "stage.duckdb");
         _conn = new DuckDBConnection($"DataSource={_dbPath}");
         _conn.Open();
@@ -34,10 +35,12 @@ internal sealed class RunStage : IDisposable
             SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;
             SET memory_limit={Literal(memoryLimit)}; SET threads={threads.ToString(CultureInfo.InvariantCulture)};
             CREATE TABLE quarantine (source_line BIGINT NOT NULL, reason_codes VARCHAR NOT NULL, reasons VARCHAR NOT NULL, original_values VARCHAR NOT NULL);
-            """, CancellationToken.None);
+            CREATE TABLE field_issues (source_line BIGINT NOT NULL, community_code VARCHAR, field VARCHAR NOT NULL, reason_code VARCHAR NOT NULL, reason VARCHAR NOT NULL, original_value VARCHAR NOT NULL);
+            """);
         _stagingCsv = Path.Combine(runDirectory, "accepted.csv");
         _accepted = new StreamWriter(_stagingCsv, append: false, new System.Text.UTF8Encoding(false), 1 << 20);
         _quarantine = _conn.CreateAppender("quarantine");
+        _fieldIssues = _conn.CreateAppender("field_issues");
     }
 
     /// <summary>One CSV line: every present value quoted (quotes doubled), null as an empty unquoted field.</summary>
@@ -56,6 +59,12 @@ internal sealed class RunStage : IDisposable
         }
         w.Write(record.Position.ToString(CultureInfo.InvariantCulture));
         w.Write('\n');
+        foreach (var issue in record.FieldIssues ?? [])
+        {
+            _fieldIssues!.CreateRow().AppendValue(record.Position)
+                .AppendValue(_schema.ScopeField is { } scope ? record.Row![scope] : null).AppendValue(issue.Field).AppendValue(issue.Code)
+                .AppendValue(issue.Message).AppendValue(issue.Original).EndRow();
+        }
     }
 
     public void AddQuarantined(NormalizedRecord record, IReadOnlyDictionary<string, string?> original)
@@ -74,17 +83,19 @@ internal sealed class RunStage : IDisposable
     /// and the duplicates dropped. Of rows sharing a key the newest by the version field wins,
     /// then the later line in the source.
     /// </summary>
-    public (long Rows, long Duplicates, IReadOnlyList<string> Files) Finish(string versionDirectory, string runDirectory, CancellationToken cancellationToken)
+    public (long Rows, long Duplicates, long Conflicts, string Part) Finish(string versionDirectory, string partFileName, string runDirectory)
     {
         _accepted!.Dispose();
         _accepted = null;
         _quarantine!.Dispose();
         _quarantine = null;
+        _fieldIssues!.Dispose();
+        _fieldIssues = null;
         var columns = "{" + string.Join(", ", _schema.Fields.Select(f => $"{Literal(f.Name)}: 'VARCHAR'")) + ", '_line': 'BIGINT'}";
         Exec($"""
             CREATE TABLE accepted AS SELECT * FROM read_csv({Literal(_stagingCsv)}, header = false, auto_detect = false,
                 delim = ',', quote = '"', escape = '"', new_line = '\n', allow_quoted_nulls = false, columns = {columns});
-            """, cancellationToken);
+            """);
 
         var key = Quote(_schema.KeyField);
         // Version-field values are staged as UTC text (RecordNormalizer), so they sort as strings:
@@ -96,20 +107,49 @@ internal sealed class RunStage : IDisposable
                    row_number() OVER w AS _rank, first_value(_line) OVER w AS _kept_line
             FROM accepted
             WINDOW w AS (PARTITION BY {key} ORDER BY {newest}_line DESC);
-            """, cancellationToken);
+            """);
+        // Same key, different person: a row whose identity fields disagree with the row kept is a key
+        // conflict, quarantined with both rows and their lines, not silently dropped as a duplicate.
+        var identity = _schema.Identity.Where(f => _schema.FindField(f) is not null).ToArray();
+        var differs = identity.Length == 0 ? "false" : string.Join(" OR ", identity.Select(f => $"a.{Quote(f)} IS DISTINCT FROM k.{Quote(f)}"));
+        Exec($"""
+            CREATE TABLE conflicts AS
+            SELECT r._line, r._kept_line FROM ranked r JOIN accepted a ON a._line = r._line JOIN accepted k ON k._line = r._kept_line
+            WHERE r._rank > 1 AND ({differs});
+            INSERT INTO quarantine
+            SELECT c._line, 'KEY_CONFLICT',
+                   '与第' || c._kept_line || '行的{_schema.Field(_schema.NaturalKey[0]).Title}相同，但{string.Join("/", identity.Select(f => _schema.Field(f).Title))}不一致；按规则保留第' || c._kept_line || '行',
+                   json_object('line', c._line, 'row', to_json(a), 'kept_line', c._kept_line, 'kept_row', to_json(k))::VARCHAR
+            FROM conflicts c JOIN accepted a ON a._line = c._line JOIN accepted k ON k._line = c._kept_line;
+            """);
         var typed = string.Join(", ", _schema.Fields.Select(f => f.Type == FieldType.String
             ? Quote(f.Name)
             : $"CAST({Quote(f.Name)} AS {For(f)}) AS {Quote(f.Name)}"));
         var order = _schema.ScopeField is { } scope ? $"{Quote(scope)}, {key}" : key;
         Directory.CreateDirectory(versionDirectory);
-        var part = Path.Combine(versionDirectory, "part-0.parquet");
+        var part = Path.Combine(versionDirectory, partFileName);
         // Small row groups let a community-scoped query skip most of the file by min/max statistics.
-        Exec($"COPY (SELECT {typed} FROM accepted SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept USING (_line) ORDER BY {order}) TO {Literal(part)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)", cancellationToken);
-        Exec($"COPY (SELECT _line AS source_line, _key AS record_id, _kept_line AS kept_line FROM ranked WHERE _rank > 1 ORDER BY _line) TO {Literal(Path.Combine(runDirectory, "duplicates.parquet"))} (FORMAT parquet)", cancellationToken);
-        Exec($"COPY (SELECT * FROM quarantine ORDER BY source_line) TO {Literal(Path.Combine(runDirectory, "quarantine.parquet"))} (FORMAT parquet)", cancellationToken);
+        Exec($"COPY (SELECT {typed} FROM accepted SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept USING (_line) ORDER BY {order}) TO {Literal(part)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)");
+        Exec($"COPY (SELECT _line AS source_line, _key AS record_id, _kept_line AS kept_line FROM ranked WHERE _rank > 1 AND _line NOT IN (SELECT _line FROM conflicts) ORDER BY _line) TO {Literal(Path.Combine(runDirectory, "duplicates.parquet"))} (FORMAT parquet)");
+        Exec($"COPY (SELECT * FROM quarantine ORDER BY source_line) TO {Literal(Path.Combine(runDirectory, "quarantine.parquet"))} (FORMAT parquet)");
+        // Field issues of the rows kept only: a duplicate's issues left with the duplicate.
+        Exec($"COPY (SELECT f.* FROM field_issues f SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept ON kept._line = f.source_line ORDER BY f.source_line, f.field) TO {Literal(Path.Combine(runDirectory, "field_issues.parquet"))} (FORMAT parquet)");
         var rows = Scalar("SELECT count(*) FROM ranked WHERE _rank = 1");
-        var duplicates = Scalar("SELECT count(*) FROM ranked WHERE _rank > 1");
-        return (rows, duplicates, [Path.GetFileName(part)]);
+        var conflicts = Scalar("SELECT count(*) FROM conflicts");
+        var duplicates = Scalar("SELECT count(*) FROM ranked WHERE _rank > 1") - conflicts;
+        FileModes.RestrictDirectory(runDirectory);
+        return (rows, duplicates, conflicts, part);
+    }
+
+    /// <summary>Field issues per reason code among the rows kept (after de-duplication).</summary>
+    public IReadOnlyDictionary<string, long> KeptFieldIssues()
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var cmd = _conn.CreateCommand();
+        cmd.CommandText = "SELECT f.reason_code, count(*) FROM field_issues f SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept ON kept._line = f.source_line GROUP BY 1";
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) result[r.GetString(0)] = Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture);
+        return result;
     }
 
     /// <summary>
@@ -121,6 +161,7 @@ internal sealed class RunStage : IDisposable
         Try(() => _accepted?.Dispose());
         Try(() => _quarantine?.Dispose());
         Try(_conn.Dispose);
+        Try(() => _fieldIssues?.Dispose());
         foreach (var f in new[] { _dbPath, _dbPath + ".wal", _stagingCsv })
         {
             Try(() => { if (File.Exists(f)) File.Delete(f); });
@@ -139,6 +180,11 @@ internal sealed class RunStage : IDisposable
             // Best effort: start-up recovery removes whatever is left.
         }
     }
+
+    /// <summary>Cancelling the run interrupts the statement running inside DuckDB (a long COPY included). Set before <see cref="Finish"/>.</summary>
+    public CancellationToken Cancellation { get; set; }
+
+    private void Exec(string sql) => Exec(sql, Cancellation);
 
     /// <summary>Runs one statement; cancelling interrupts it inside DuckDB (a long COPY included).</summary>
     public void Exec(string sql, CancellationToken cancellationToken)

@@ -10,8 +10,16 @@ namespace DataHub.Pipelines.Normalization;
 /// <summary>A reason a row was quarantined: a stable code, the field, and a zh-CN message.</summary>
 public sealed record Problem(string Code, string Field, string Message);
 
-/// <summary>The outcome for one source record: a normalised row, or the problems that quarantine it.</summary>
-public sealed record NormalizedRecord(long Position, IReadOnlyDictionary<string, string?>? Row, IReadOnlyList<Problem> Problems, IReadOnlyList<string> Warnings)
+/// <summary>A value a field rule set to null: the field, the reason and the value as the source had it.</summary>
+public sealed record FieldIssue(string Code, string Field, string Message, string Original);
+
+/// <summary>
+/// The outcome for one source record: a normalised row, or the problems that quarantine it. An
+/// accepted row may carry <see cref="FieldIssues"/>: values of non-identifying fields that failed
+/// their rules and were set to null.
+/// </summary>
+public sealed record NormalizedRecord(long Position, IReadOnlyDictionary<string, string?>? Row, IReadOnlyList<Problem> Problems, IReadOnlyList<string> Warnings,
+    IReadOnlyList<FieldIssue>? FieldIssues = null)
 {
     public bool Accepted => Row is not null;
 }
@@ -62,6 +70,12 @@ public sealed class RecordNormalizer
         return new RecordNormalizer(schema, divisions, hasher, plan.ToArray());
     }
 
+    /// <summary>
+    /// Whether a failing value quarantines the row: the schema's record-level fields, and any required
+    /// field no rule can fill (null is not an option there).
+    /// </summary>
+    private bool IsRecordLevel(FieldSpec spec) => spec.RecordRule || (spec.Required && !Derivations.CanDerive(_schema, spec));
+
     /// <summary>Headers and mapping names compare after full-width folding and white-space removal.</summary>
     public static string HeaderKey(string name) => TextNormalizer.RemoveWhiteSpace(TextNormalizer.ToHalfWidth(name)).Trim('\uFEFF', '\u200B');
 
@@ -69,9 +83,10 @@ public sealed class RecordNormalizer
     {
         var row = new Dictionary<string, string?>(_plan.Length + 4, StringComparer.Ordinal);
         List<Problem>? problems = null;
+        List<FieldIssue>? issues = null;
         foreach (var (spec, map, column) in _plan)
         {
-            var raw = map is null ? null : map.Constant ?? Text(record.Values[column]);
+            var raw = map is null || map.NotSupplied ? null : map.Constant ?? Text(record.Values[column]);
             var value = raw is null ? null : Prepare(raw, map!);
             if (value is null)
             {
@@ -82,13 +97,19 @@ public sealed class RecordNormalizer
             }
             var result = Convert(spec, value);
             if (result.IsOk) row[spec.Name] = result.Value;
-            else (problems ??= []).Add(new Problem(result.ReasonCode!, spec.Name, $"{spec.Title}：{result.Message}"));
+            else if (IsRecordLevel(spec)) (problems ??= []).Add(new Problem(result.ReasonCode!, spec.Name, $"{spec.Title}：{result.Message}"));
+            else
+            {
+                // A field rule: the person stays, the bad value does not (null, or derived below), and is recorded.
+                row[spec.Name] = null;
+                (issues ??= []).Add(new FieldIssue(result.ReasonCode!, spec.Name, $"{spec.Title}：{result.Message}", raw!));
+            }
         }
         if (problems is not null) return new NormalizedRecord(record.Position, null, problems, []);
 
         var warnings = new List<string>();
         Derivations.Apply(_schema, row, _divisions, _hasher, warnings);
-        return new NormalizedRecord(record.Position, row, [], warnings);
+        return new NormalizedRecord(record.Position, row, [], warnings, issues);
     }
 
     private static string? Text(object? value) => value switch

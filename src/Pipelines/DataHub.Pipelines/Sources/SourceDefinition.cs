@@ -24,6 +24,13 @@ public sealed record SourceDefinition(
     /// <c>catalog.update_cycle</c>; null to follow the update cycle. Checked by the scheduler.
     /// </summary>
     public string? Schedule { get; init; }
+    /// The part of the dataset this source owns: division codes (6-digit district, 9-digit street or
+    /// 12-digit community). Null when not declared: then the streets its rows fall in at its first run.
+    /// </summary>
+    public IReadOnlyList<string>? Scope { get; init; }
+
+    /// <summary>The definition file's text, part of the run's input fingerprint (a mapping fix is a new input).</summary>
+    public string Text { get; init; } = "";
 }
 
 public sealed record Department(string Code, string Name);
@@ -33,7 +40,8 @@ public sealed record CatalogTerms(string ResourceCode, string ShareType, string?
 
 /// <summary>
 /// How one shared field is filled: from a source column (after the named transforms, the value
-/// map and the null markers) or from a constant.
+/// map and the null markers), from a constant, or not at all (<see cref="NotSupplied"/>: the source
+/// does not have it, the field stays null and the completeness figures show it).
 /// </summary>
 public sealed record FieldMapping(
     string Field,
@@ -41,4 +49,5 @@ public sealed record FieldMapping(
     string? Constant,
     IReadOnlyList<string> Transforms,
     IReadOnlyDictionary<string, string> Values,
-    IReadOnlyList<string> NullValues);
+    IReadOnlyList<string> NullValues,
+    bool NotSupplied = false);

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json;
+using DataHub.Catalog.Datasets;
+using DataHub.Catalog.Runs;
+using DataHub.Core.Failures;
+using DataHub.Core.Schema;
+using DataHub.Pipelines.Lake;
+
+namespace DataHub.Pipelines.Ingestion;
+
+/// <summary>The steward's operations on published data: approve or reject a held run, roll back, retention.</summary>
+public sealed partial class IngestionRunner
+{
+    /// <summary>
+    /// Publishes a held run as it was staged. Refused when the dataset has moved on since the hold
+    /// (its carried parts would be stale): reject it and run the source again.
+    /// </summary>
+    public async Task<RunReport> ApproveAsync(string runId, string actor, CancellationToken cancellationToken)
+    {
+        var held = await _catalog.Datasets.GetHeldAsync(runId, cancellationToken) ?? throw NotHeld(runId);
+        var schema = SchemaLoader.Get(held.Dataset);
+        using var datasetLock = AcquireLock(schema);
+        var entry = await _catalog.Datasets.GetAsync(held.Dataset, cancellationToken);
+        if (entry?.CurrentVersion != held.BaseVersion)
+            throw new DataHubException(FailureKind.Data, "HELD_RUN_STALE",
+                $"运行 {runId} 暂停之后，数据集“{schema.Title}”的当前版本已变为 v{entry?.CurrentVersion}（暂停时为 v{held.BaseVersion}），该结果已过时，不能再发布",
+                runId, $"先 datahub runs reject {runId}，再重新运行数据源 {held.SourceId}");
+        var request = JsonSerializer.Deserialize<PublishRequest>(held.RequestJson) ?? throw NotHeld(runId);
+        var version = await NextVersionAsync(held.Dataset, cancellationToken);
+        var directory = _lake.VersionDirectory(held.Dataset, version);
+        Directory.Move(held.Directory, directory);
+        var report = (RunReport.FromJson(request.ReportJson) ?? throw NotHeld(runId)) with { Status = RunStatus.Succeeded, Version = version, Stage = null };
+        try
+        {
+            await _catalog.Datasets.PublishAsync(request with
+            {
+                Version = version, Directory = directory, Files = PartFiles(directory), ReportJson = report.ToJson(), Actor = actor,
+            }, cancellationToken);
+        }
+        catch
+        {
+            Directory.Move(directory, held.Directory); // still held: the files go back where the hold expects them
+            throw;
+        }
+        await ApplyRetentionAsync(held.Dataset, cancellationToken);
+        return report;
+    }
+
+    /// <summary>Discards a held run: nothing is published, its staged files are deleted, the run is marked rejected (audited).</summary>
+    public async Task RejectAsync(string runId, string actor, CancellationToken cancellationToken)
+    {
+        var held = await _catalog.Datasets.GetHeldAsync(runId, cancellationToken) ?? throw NotHeld(runId);
+        await _catalog.Datasets.RejectHeldAsync(runId, actor, cancellationToken);
+        DeleteDirectory(held.Directory);
+    }
+
+    /// <summary>Makes an earlier retained version current again (one catalog transaction, audited).</summary>
+    public async Task RollbackAsync(string dataset, long version, string actor, CancellationToken cancellationToken)
+    {
+        var schema = SchemaLoader.All.TryGetValue(dataset, out var s) ? s
+            : throw new DataHubException(FailureKind.Config, "DATASET_UNKNOWN", $"没有数据集“{dataset}”", dataset, $"可用数据集：{string.Join("、", SchemaLoader.All.Keys)}");
+        using var datasetLock = AcquireLock(schema);
+        if (!await _catalog.Datasets.RollbackAsync(dataset, version, actor, cancellationToken))
+            throw new DataHubException(FailureKind.Data, "VERSION_NOT_RETAINED", $"数据集“{schema.Title}”没有保留版本 v{version.ToString(CultureInfo.InvariantCulture)}",
+                dataset, $"用 datahub versions {dataset} 查看可回退的版本");
+    }
+
+    /// <summary>
+    /// Retention: retires versions beyond the count or the age (never the current one, never one
+    /// younger than a day), deletes their folders, and deletes run folders (quarantine, field issues:
+    /// personal data) older than <see cref="IngestionOptions.RunFilesMaxAge"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<DatasetVersion>> ApplyRetentionAsync(string dataset, CancellationToken cancellationToken)
+    {
+        var retired = await _catalog.Datasets.ApplyRetentionAsync(dataset, _options.KeepVersions, _options.MaxVersionAge, _options.MinVersionAge, cancellationToken);
+        foreach (var old in retired) DeleteDirectory(old.Directory);
+        var runs = Path.Combine(_lake.Root, "_runs");
+        if (Directory.Exists(runs))
+        {
+            var cutoff = _time.GetUtcNow() - _options.RunFilesMaxAge;
+            foreach (var dir in Directory.EnumerateDirectories(runs))
+            {
+                var name = Path.GetFileName(dir);
+                if (name.Length >= 15 && DateTime.TryParseExact(name[..15], "yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture,
+                        DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) && at < cutoff.UtcDateTime)
+                    DeleteDirectory(dir);
+            }
+        }
+        return retired;
+    }
+
+    private static DataHubException NotHeld(string runId) =>
+        new(FailureKind.Config, "RUN_NOT_HELD", $"运行 {runId} 不是等待审核的暂停运行", runId, "用 datahub runs list 查看暂停（held）的运行编号");
+}

@@ -1,0 +1,92 @@
+namespace DataHub.Pipelines.Resolution;
+
+/// <summary>How certain the link from a record's free-text address to a standard address is.</summary>
+public enum AddressMatchKind
+{
+    /// <summary>The normalised text equals the standard address's full text.</summary>
+    Exact,
+    /// <summary>Every place level the standard address has (road, door, area, building, unit, room) equals the parsed one.</summary>
+    Normalised,
+    /// <summary>One standard address fits when the residential area or the road is left aside; shown, never used to fill a community code.</summary>
+    Probable,
+    /// <summary>No standard address, or more than one, fits.</summary>
+    None,
+}
+
+/// <summary>One entry of the standard-address dataset (标准地址), as the matcher needs it.</summary>
+public sealed record StandardAddress(string AddressCode, string CommunityCode, string FullAddress, string? Road, string? DoorNo, string? ResidentialArea, string? Building, string? Unit, string? Room);
+
+/// <summary>The result of matching one free-text address.</summary>
+public sealed record AddressMatch(AddressMatchKind Kind, StandardAddress? Address)
+{
+    /// <summary>Certain enough to resolve a missing community code from: exact or normalised.</summary>
+    public bool IsCertain => Kind is AddressMatchKind.Exact or AddressMatchKind.Normalised;
+
+    public static readonly AddressMatch NoMatch = new(AddressMatchKind.None, null);
+}
+
+/// <summary>
+/// Matches free-text addresses to the standard-address dataset, from the most certain tier down:
+/// exact text, then the full place key, then the place key without residential area, then the
+/// residential area with building/unit/room. A tier that finds several candidates is ambiguous and
+/// never picks one: the record falls to the next tier or to <see cref="AddressMatchKind.None"/>.
+/// Built once per run from the address dataset; lookups are dictionary probes.
+/// </summary>
+public sealed class AddressMatcher
+{
+    private readonly Dictionary<string, List<StandardAddress>> _byText = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<StandardAddress>> _byPlace = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<StandardAddress>> _byPlaceWithoutArea = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<StandardAddress>> _byArea = new(StringComparer.Ordinal);
+
+    public AddressMatcher(IEnumerable<StandardAddress> addresses)
+    {
+        foreach (var a in addresses)
+        {
+            Add(_byText, ChineseAddressParser.Normalize(a.FullAddress), a);
+            var parsed = FromStandard(a);
+            Add(_byPlace, parsed.PlaceKey, a);
+            if (parsed.Road is not null && parsed.DoorNo is not null) Add(_byPlaceWithoutArea, parsed.PlaceKeyWithoutArea, a);
+            if (parsed.ResidentialArea is not null) Add(_byArea, parsed.AreaKey, a);
+        }
+    }
+
+    public int Count => _byText.Values.Sum(l => l.Count);
+
+    public AddressMatch Match(string? freeText)
+    {
+        if (string.IsNullOrWhiteSpace(freeText)) return AddressMatch.NoMatch;
+        if (Unique(_byText, ChineseAddressParser.Normalize(freeText)) is { } exact) return new(AddressMatchKind.Exact, exact);
+
+        var parsed = ChineseAddressParser.Parse(freeText);
+        if (parsed.HasNoPlace) return AddressMatch.NoMatch;
+        if (Unique(_byPlace, parsed.PlaceKey) is { } normalised) return new(AddressMatchKind.Normalised, normalised);
+        if (parsed.Road is not null && parsed.DoorNo is not null && Unique(_byPlaceWithoutArea, parsed.PlaceKeyWithoutArea) is { } withoutArea)
+            return new(AddressMatchKind.Probable, withoutArea);
+        if (parsed.ResidentialArea is not null && Unique(_byArea, parsed.AreaKey) is { } byArea) return new(AddressMatchKind.Probable, byArea);
+        return AddressMatch.NoMatch;
+    }
+
+    /// <summary>The standard address's own parts, normalised the way a parsed address is.</summary>
+    private static ParsedAddress FromStandard(StandardAddress a)
+    {
+        static string? N(string? v) => string.IsNullOrWhiteSpace(v) ? null : ChineseAddressParser.Normalize(v);
+        var building = N(a.Building);
+        if (building is not null && !building.EndsWith('栋')) building += "栋";
+        var unit = N(a.Unit);
+        if (unit is not null && !unit.EndsWith("单元", StringComparison.Ordinal)) unit += "单元";
+        var room = N(a.Room)?.TrimEnd('室');
+        var door = N(a.DoorNo);
+        if (door is not null && !door.EndsWith('号')) door += "号";
+        return new ParsedAddress(null, null, null, null, null, N(a.Road), door, N(a.ResidentialArea), building, unit, room);
+    }
+
+    private static void Add(Dictionary<string, List<StandardAddress>> index, string key, StandardAddress a)
+    {
+        if (!index.TryGetValue(key, out var list)) index[key] = list = [];
+        list.Add(a);
+    }
+
+    private static StandardAddress? Unique(Dictionary<string, List<StandardAddress>> index, string key) =>
+        index.TryGetValue(key, out var list) && list.Count == 1 ? list[0] : null;
+}

@@ -1,0 +1,60 @@
+using DataHub.Core.Failures;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace DataHub.Pipelines.Sources;
+
+/// <summary>
+/// A dataset's own catalog declaration, <c>datasets/{dataset}.yaml</c> beside the source files:
+/// the providing department and the sharing terms of the dataset as a whole. When several sources
+/// feed one dataset, the catalog entry's provider fields come from here, never from whichever
+/// source ran last. Without the file, the first source's terms register the dataset and later
+/// sources of other departments do not overwrite them.
+/// </summary>
+public static class DatasetDeclaration
+{
+    public static string PathFor(string sourceFolder, string dataset) => Path.Combine(sourceFolder, "datasets", dataset + ".yaml");
+
+    /// <summary>The declaration for <paramref name="dataset"/> beside a source, or null when there is none.</summary>
+    public static (Department Department, CatalogTerms Catalog)? TryLoad(string sourceFolder, string dataset)
+    {
+        var file = PathFor(sourceFolder, dataset);
+        if (!File.Exists(file)) return null;
+        Dto dto;
+        try
+        {
+            dto = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Deserialize<Dto>(File.ReadAllText(file)) ?? new Dto();
+        }
+        catch (YamlException e)
+        {
+            throw new DataHubException(FailureKind.Config, "DATASET_YAML", $"数据集声明文件不是有效的 YAML：{e.Message.Split('\n')[0]}", $"{file} 第{e.Start.Line}行", "检查缩进和冒号后的空格");
+        }
+        string Need(string? v, string key) => string.IsNullOrWhiteSpace(v)
+            ? throw new DataHubException(FailureKind.Config, "DATASET_KEY_MISSING", $"数据集声明缺少“{key}”", file, $"加上 {key}: …（见 docs/PUBLISHING.md）")
+            : v.Trim();
+        return (new Department(Need(dto.Department?.Code, "department.code"), Need(dto.Department?.Name, "department.name")),
+            new CatalogTerms(Need(dto.Catalog?.ResourceCode, "catalog.resource_code"), Need(dto.Catalog?.ShareType, "catalog.share_type"),
+                dto.Catalog?.ShareCondition, Need(dto.Catalog?.UpdateCycle, "catalog.update_cycle")));
+    }
+
+    private sealed class Dto
+    {
+        public DepartmentDto? Department { get; set; }
+        public CatalogDto? Catalog { get; set; }
+    }
+
+    private sealed class DepartmentDto
+    {
+        public string? Code { get; set; }
+        public string? Name { get; set; }
+    }
+
+    private sealed class CatalogDto
+    {
+        public string? ResourceCode { get; set; }
+        public string? ShareType { get; set; }
+        public string? ShareCondition { get; set; }
+        public string? UpdateCycle { get; set; }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using DataHub.Serving.Access;
+using DataHub.Serving.Engine;
+using DataHub.Serving.Tests.Kit;
+using Xunit;
+
+namespace DataHub.Serving.Tests.Feed;
+
+/// <summary>
+/// Limits that keep a node healthy under load: the admission gate (503 + Retry-After), the bounded
+/// worker queue, the statement time budget, the expression complexity budget, and pages that hold no
+/// DuckDB connection or worker while their body waits to be sent.
+/// </summary>
+public sealed class LoadLimitTests(TestLake lake) : IClassFixture<TestLake>
+{
+    private (ODataFeedService Service, FeedClient Client, DuckDbEngine Engine) Build(Action<ServingOptions> configure)
+    {
+        var options = new ServingOptions { Secret = TestLake.Secret, MemoryLimit = "256MB", Threads = 1, QueryWorkers = 1 };
+        configure(options);
+        var engine = new DuckDbEngine(options);
+        var service = new ODataFeedService(lake.Datasets, AccessPolicy.LoadEmbedded(), engine, options);
+        return (service, new FeedClient(service), engine);
+    }
+
+    private static FeedRequest Request(FeedClient client, string relative) =>
+        new(Principals.Steward, client.Root, new Uri(client.Root.AbsoluteUri + relative));
+
+    [Fact]
+    public async Task Gate_Full_503WithRetryAfterAndZhCnError_ThenAdmitsAgain()
+    {
+        var (service, client, engine) = Build(o => { o.MaxConcurrentRequests = 2; o.RetryAfterSeconds = 3; });
+        using (engine)
+        {
+            var held1 = await service.HandleAsync(Request(client, "Population?$top=5"), CancellationToken.None);
+            var held2 = await service.HandleAsync(Request(client, "Population/$count"), CancellationToken.None);
+            Assert.Equal(2, service.Admitted);
+
+            var refused = await client.GetAsync(Principals.Steward, "Population?$top=5");
+
+            Assert.Equal(503, refused.Status);
+            Assert.Equal("SERVER_BUSY", refused.ErrorCode());
+            Assert.Equal("3", refused.Header("Retry-After"));
+            Assert.Contains("服务器繁忙", refused.ErrorMessage(), StringComparison.Ordinal);
+            // Documents need no DuckDB work and are never refused by the gate.
+            Assert.Equal(200, (await client.GetAsync(Principals.Steward, "$metadata")).Status);
+
+            await held1.DisposeAsync();
+            Assert.Equal(200, (await client.GetAsync(Principals.Steward, "Population?$top=5")).Status);
+            await held2.DisposeAsync();
+            Assert.Equal(0, service.Admitted);
+        }
+    }
+
+    [Fact]
+    public async Task PagesNotYetSent_HoldNoWorker_OneWorkerServesTheNext()
+    {
+        var (service, client, engine) = Build(o => o.MaxConcurrentRequests = 10);
+        using (engine)
+        {
+            // Three pages whose clients never read: with one worker, a fourth request still runs.
+            var unread = new List<FeedResult>();
+            for (var i = 0; i < 3; i++) unread.Add(await service.HandleAsync(Request(client, "Population"), CancellationToken.None));
+
+            var next = await client.GetAsync(Principals.Steward, "Population?$top=3");
+
+            Assert.Equal(200, next.Status);
+            Assert.Equal(3, next.Rows().Count);
+            Assert.Equal(0, engine.Running);
+            foreach (var r in unread) await r.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Queue_Full_503ServerBusy()
+    {
+        var (_, client, engine) = Build(o => o.MaxQueuedQueries = 1);
+        using (engine)
+        {
+            using var release = new ManualResetEventSlim();
+            var blocking = engine.RunAsync((_, ct) => release.Wait(TimeSpan.FromSeconds(30), ct), CancellationToken.None);
+            while (engine.Running == 0) await Task.Delay(5);
+            var queued = engine.RunAsync((_, _) => 1, CancellationToken.None);
+
+            var refused = await client.GetAsync(Principals.Steward, "Population?$top=1");
+
+            release.Set();
+            Assert.Equal(503, refused.Status);
+            Assert.Equal("SERVER_BUSY", refused.ErrorCode());
+            Assert.True(await blocking);
+            Assert.Equal(1, await queued);
+        }
+    }
+
+    [Fact]
+    public async Task Queue_WaitedPastTimeout_503RatherThanLate()
+    {
+        var (_, client, engine) = Build(o => o.QueueTimeout = TimeSpan.FromMilliseconds(50));
+        using (engine)
+        {
+            using var release = new ManualResetEventSlim();
+            var blocking = engine.RunAsync((_, ct) => release.Wait(TimeSpan.FromSeconds(30), ct), CancellationToken.None);
+            while (engine.Running == 0) await Task.Delay(5);
+
+            var waiting = client.GetAsync(Principals.Steward, "Population?$top=1");
+            await Task.Delay(200);
+            release.Set();
+            var page = await waiting;
+
+            Assert.Equal(503, page.Status);
+            Assert.Equal("SERVER_BUSY", page.ErrorCode());
+            Assert.True(await blocking);
+        }
+    }
+
+    [Fact]
+    public async Task Statement_PastTimeBudget_Interrupted503AndWorkerStillServes()
+    {
+        var (service, client, engine) = Build(o => o.QueryTimeout = TimeSpan.FromTicks(1));
+        using (engine)
+        {
+            var page = await client.GetAsync(Principals.Steward, "Population?$count=true");
+
+            Assert.Equal(503, page.Status);
+            Assert.Equal("QUERY_TIMEOUT", page.ErrorCode());
+            Assert.NotNull(page.Header("Retry-After"));
+            Assert.Equal(0, service.Admitted);
+        }
+    }
+
+    [Fact]
+    public async Task Filter_NestedConcatPastDepth_400TooComplex()
+    {
+        var expression = "姓名";
+        for (var i = 0; i < 60; i++) expression = $"concat({expression},'x')";
+
+        var page = await lake.Client.GetAsync(Principals.Steward, "Population?$filter=" + Uri.EscapeDataString($"length({expression}) gt 0"));
+
+        Assert.Equal(400, page.Status);
+        Assert.Equal("QUERY_TOO_COMPLEX", page.ErrorCode());
+        Assert.Contains("嵌套过深", page.ErrorMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Filter_LongOrChainAsPowerQueryFoldsIt_Accepted()
+    {
+        var codes = Enumerable.Range(0, 200).Select(i => $"社区代码 eq '{320113001000 + i}'");
+
+        var page = await lake.Client.GetAsync(Principals.Steward, "Population/$count?$filter=" + Uri.EscapeDataString(string.Join(" or ", codes)));
+
+        Assert.True(page.Status == 200, page.Body);
+        Assert.Equal(lake.Population.Count(r => r.CommunityCode.StartsWith("320113001", StringComparison.Ordinal) && int.Parse(r.CommunityCode[9..], CultureInfo.InvariantCulture) < 200), long.Parse(page.Body, CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Filter_TooManyNodes_400TooComplex()
+    {
+        var (_, client, engine) = Build(o => o.MaxExpressionNodes = 50);
+        using (engine)
+        {
+            var codes = Enumerable.Range(0, 20).Select(i => $"社区代码 eq '{i}'");
+            var page = await client.GetAsync(Principals.Steward, "Population?$filter=" + Uri.EscapeDataString(string.Join(" or ", codes)));
+
+            Assert.Equal(400, page.Status);
+            Assert.Equal("QUERY_TOO_COMPLEX", page.ErrorCode());
+        }
+    }
+
+    [Fact]
+    public async Task Page_OverByteBudget_EndsEarlyWithNextLinkAndLosesNothing()
+    {
+        var (_, client, engine) = Build(o => o.MaxPageBytes = 64 * 1024);
+        using (engine)
+        {
+            var pages = await client.GetAllPagesAsync(Principals.Steward, "Population?$select=" + Uri.EscapeDataString("记录编号,姓名,现住址"));
+            var ids = pages.SelectMany(p => p.Rows()).Select(r => r.GetProperty("记录编号").GetString()).ToList();
+
+            Assert.True(pages.Count > 1);
+            Assert.All(pages, p => Assert.True(p.BodyBytes.Length < 80 * 1024, $"page of {p.BodyBytes.Length} bytes"));
+            Assert.Equal(lake.Population.Count(Rows.InDistrict), ids.Count);
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+        }
+    }
+}
