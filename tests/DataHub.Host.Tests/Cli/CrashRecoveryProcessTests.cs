@@ -65,7 +65,8 @@ public sealed class CrashRecoveryProcessTests
         var root = serve.Stdout.Split('\n').First(l => l.Contains("OData 服务根地址：", StringComparison.Ordinal)).Split('：')[1].Trim();
         using var http = new HttpClient();
         var ready = await http.GetStringAsync(new Uri(new Uri(root), "/health/ready"));
-        Assert.Contains("\"version\":1", ready, StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"ready\"", ready, StringComparison.Ordinal);
+        Assert.Equal(1, Assert.Single(await engine.Catalog.Datasets.CurrentVersionsAsync(default)).Version);
     }
 
     [Fact]
