@@ -13,7 +13,7 @@ public static class CommandLine
     public const int Failed = 1;
     public const int UsageError = 2;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help", "aggregate-only" };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -25,6 +25,10 @@ public static class CommandLine
                 "demo" => await DemoCommand.RunAsync(parsed, stdout, cancellationToken),
                 "ingest" => await IngestCommand.RunAsync(parsed, stdout, cancellationToken),
                 "serve" => await ServeCommand.RunAsync(parsed, stdout, cancellationToken),
+                "users" => await UsersCommand.RunAsync(parsed, stdout, cancellationToken),
+                "keys" => await KeysCommand.RunAsync(parsed, stdout, cancellationToken),
+                "grants" => await GrantsCommand.RunAsync(parsed, stdout, cancellationToken),
+                "catalog" => await CatalogCommand.RunAsync(parsed, stdout, cancellationToken),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
             };
@@ -53,6 +57,26 @@ public static class CommandLine
                   运行一次数据源定义文件（.yaml），打印运行报告；失败时退出码为 1，不发布新版本。
               datahub serve [--data DIR] [--urls http://127.0.0.1:5080] [--trusted-proxy IP[,IP]]
                   只启动服务（使用 DIR 中已有的目录和数据湖）。
+              datahub users add NAME --role ROLE --unit 区划代码 [--display 名称] [--password P]
+              datahub users list | disable NAME | enable NAME | reset NAME [--password P]
+                  管理账号。角色：steward、analyst、street_worker、community_worker、operator；
+                  单位为统计用区划代码（区县 6 位、街道 9 位、社区 12 位）。不给密码时生成并只显示一次。
+              datahub keys issue NAME [--label 名称] | rotate KEYID | revoke KEYID | list [NAME]
+                  管理 API 密钥（每个账号可有多个；密钥只在签发时显示一次）。
+              datahub grants list [--dataset D] [--status pending|active|…]
+              datahub grants add DATASET --as 管理员 (--level community|street|district | --units 代码,…)
+                  --share 无条件共享|有条件共享|不予共享 [--conditions …] [--legal-basis …]
+                  [--fields 字段,…] [--aggregate-only] [--from yyyy-MM-dd] [--until yyyy-MM-dd]
+              datahub grants request DATASET --as 账号 --purpose 用途 [--fields …] [--aggregate-only] [--until …]
+              datahub grants approve ID --as 管理员 --conditions … [--until …]
+              datahub grants reject|revoke ID --as 管理员 --reason 理由
+              datahub grants history ID
+                  开放清单：谁可以看哪个数据集。未开放给某账号的数据集对它来说不存在。
+              datahub catalog show DATASET | history DATASET
+              datahub catalog set DATASET --as 管理员 [--theme …] [--classification …] [--abstract …] [--open 是|否] …
+                  目录信息（政务信息资源目录），每次修改保存为新版本。
+              datahub catalog export [--dcat FILE.jsonld] [--xlsx FILE.xlsx] [--base-url https://…]
+                  导出开放数据的 DCAT-AP（JSON-LD）和目录表（信息资源、信息项）。
 
             DIR 默认为当前目录下的 datahub-data。目录库默认是 DIR 中的 SQLite 文件；
             较大的部署用 --catalog-postgres "Host=…;Database=…;Username=…;Password=…"

@@ -32,6 +32,9 @@ internal static class DemoCommand
         await stdout.WriteLineAsync(report.ToText());
         if (!report.Succeeded) return CommandLine.Failed;
         await app.Services.GetRequiredService<CatalogServedDatasets>().RefreshAsync(cancellationToken);
+        var grants = await DemoOpenList.EnsureAsync(engine.Catalog, cancellationToken);
+        await stdout.WriteLineAsync("开放清单（datahub grants list 查看，grants approve/reject 处理申请）：");
+        foreach (var g in grants) await stdout.WriteLineAsync(GrantsCommand.Describe(g, engine.Time.GetUtcNow()));
 
         await stdout.WriteLineAsync(ServeCommand.Banner(baseUrl, target.Data, credentials));
         await app.WaitForShutdownAsync(cancellationToken);

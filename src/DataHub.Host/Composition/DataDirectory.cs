@@ -28,10 +28,18 @@ public sealed class DataDirectory(string root)
 
     public string CredentialsPath => Path.Combine(Root, "credentials.json");
 
+    /// <summary>Creates the folder and its parts, owner-only (0700 on Unix; see <see cref="FileModes"/>).</summary>
     public void EnsureExists()
     {
-        Directory.CreateDirectory(Root);
-        Directory.CreateDirectory(LakeRoot);
-        Directory.CreateDirectory(SourcesDirectory);
+        FileModes.OwnerOnlyDirectory(Root);
+        FileModes.OwnerOnlyDirectory(LakeRoot);
+        FileModes.OwnerOnlyDirectory(SourcesDirectory);
+        FileModes.OwnerOnlyDirectory(Path.GetDirectoryName(RecordIdKeyPath)!);
+    }
+
+    /// <summary>Makes the catalog file and its SQLite companions owner-only (they may predate the umask).</summary>
+    public void RestrictCatalogFiles()
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) FileModes.OwnerOnly(CatalogPath + suffix);
     }
 }

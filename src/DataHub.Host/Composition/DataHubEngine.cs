@@ -35,11 +35,13 @@ public sealed class DataHubEngine
     /// </summary>
     public static async Task<DataHubEngine> OpenAsync(DataDirectory data, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken, string? catalogPostgres = null)
     {
+        FileModes.RestrictNewFiles();
         data.EnsureExists();
         catalogPostgres ??= Environment.GetEnvironmentVariable(CatalogPostgresVariable) is { Length: > 0 } fromEnv ? fromEnv : null;
         var catalog = catalogPostgres is null
             ? await DataHubCatalog.OpenSqliteAsync(data.CatalogPath, time, cancellationToken)
             : await DataHubCatalog.OpenPostgresAsync(catalogPostgres, time, cancellationToken);
+        data.RestrictCatalogFiles();
         var options = new IngestionOptions
         {
             LakeRoot = data.LakeRoot,

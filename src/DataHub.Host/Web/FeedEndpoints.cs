@@ -1,5 +1,4 @@
 using DataHub.Catalog.Audit;
-using DataHub.Core.Access;
 using DataHub.Host.Composition;
 using DataHub.Host.Web.Auth;
 using Microsoft.AspNetCore.Authentication;
@@ -19,6 +18,9 @@ internal static partial class FeedEndpoints
     {
         services.AddSingleton(new CatalogServedDatasets(engine.Catalog));
         services.AddSingleton<IServedDatasets>(sp => sp.GetRequiredService<CatalogServedDatasets>());
+        services.AddSingleton(engine.Catalog);
+        services.AddSingleton(new CatalogDatasetGrants(engine.Catalog, engine.Time));
+        services.AddSingleton<IDatasetGrants>(sp => sp.GetRequiredService<CatalogDatasetGrants>());
         services.AddHostedService<ServedDatasetsRefresher>();
         services.AddDataHubServing(o =>
         {
@@ -37,23 +39,36 @@ internal static partial class FeedEndpoints
         app.MapGet("/odata/{**path}", HandleAsync);
     }
 
-    private static async Task HandleAsync(HttpContext http, ODataFeedService feeds, DataHubEngine engine, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext http, ODataFeedService feeds, CatalogDatasetGrants grants, DataHubEngine engine, ILoggerFactory loggers)
     {
         var ct = http.RequestAborted;
+        var started = engine.Time.GetTimestamp();
         // UseAuthentication has run the DataHub scheme (Basic / API key for feeds); no cookie here.
         var principal = DataHubClaims.FromClaims(http.User);
-        var path = AuditPath(http.Request);
         if (principal is null)
         {
-            await AuditAsync(engine, "(未认证)", null, null, path, StatusCodes.Status401Unauthorized, 0, "UNAUTHORIZED", http);
+            await AuditAsync(engine, "(未认证)", null, null, AuditRedaction.Redact(http.Request.Path.ToString(), http.Request.QueryString.Value),
+                StatusCodes.Status401Unauthorized, 0, "UNAUTHORIZED", http);
             // The credentials handler answers 401 with the Basic challenge, or 429 when throttled.
             await http.ChallengeAsync(DataHubClaims.Scheme);
             return;
         }
 
+        await grants.EnsureFreshAsync(ct);
         var root = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/odata/");
         await using var result = await feeds.HandleAsync(new FeedRequest(principal, root, RequestUri(http.Request, root), http.Request.Headers["Prefer"].ToString(),
             IfNoneMatch: http.Request.Headers.IfNoneMatch.ToString()), ct);
+        var log = loggers.CreateLogger("DataHub.Feeds");
+
+        // The audit record is durable before the first byte of the answer leaves; without it, no answer.
+        var first = result.Outcome;
+        var auditId = await FeedAudit.ReserveAsync(engine, principal.Name, first.Dataset, first.Version, result.StatusCode, http, log);
+        if (auditId is null)
+        {
+            await FeedAudit.UnavailableAsync(http, ct);
+            return;
+        }
+
         http.Response.StatusCode = result.StatusCode;
         foreach (var (name, value) in result.Headers) http.Response.Headers[name] = value;
         try
@@ -63,15 +78,15 @@ internal static partial class FeedEndpoints
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Part of a 200 page may be out already: abort, so the client sees a failure, not a short page.
-            loggers.CreateLogger("DataHub.Feeds").LogError(e, "Writing a feed page failed");
+            log.LogError(e, "Writing a feed page failed");
             http.Features.Get<IHttpResponseBodyFeature>()?.Writer.CancelPendingFlush();
             http.Abort();
         }
         finally
         {
             var o = result.Outcome;
-            if (o.Failure is not null) loggers.CreateLogger("DataHub.Feeds").LogWarning("Feed request failed: {Code} {Failure}", o.ErrorCode, o.Failure);
-            await AuditAsync(engine, principal.Name, o.Dataset, o.Version, path, o.StatusCode, o.RowsReturned, o.ErrorCode, http);
+            if (o.Failure is not null) log.LogWarning("Feed request failed: {Code} {Failure}", o.ErrorCode, o.Failure);
+            await FeedAudit.CompleteAsync(engine, auditId, o.StatusCode, o.RowsReturned, o.ErrorCode, engine.Time.GetElapsedTime(started), log);
         }
     }
 
@@ -85,9 +100,7 @@ internal static partial class FeedEndpoints
 
     private static QueryString QueryWithoutApiKey(HttpRequest request) => ApiKeyParameter.Strip(request);
 
-    private static string AuditPath(HttpRequest request) => request.Path + QueryWithoutApiKey(request).ToUriComponent();
-
     private static Task AuditAsync(DataHubEngine engine, string principal, string? dataset, long? version, string path, int status, long rows, string? error, HttpContext http) =>
         engine.Catalog.Access.AppendAsync(new AccessRecord(engine.Time.GetUtcNow(), principal, dataset, version, http.Request.Method, path, status, rows, error,
-            http.Request.Headers.UserAgent.ToString()), CancellationToken.None);
+            http.Request.Headers.UserAgent.ToString(), null, FeedAudit.ClientAddress(http)), CancellationToken.None);
 }

@@ -22,9 +22,17 @@ internal static class EntitySetEndpoint
     {
         var started = Stopwatch.GetTimestamp();
         var principal = request.Principal;
-        var current = context.Datasets.Current().FirstOrDefault(d => d.Schema.EntitySetName == route.EntitySet)
+        // Not granted and unknown give the same answer, so a dataset's existence does not leak.
+        var (current, grant) = context.FindGranted(principal, route.EntitySet)
             ?? throw FeedError.NotFound($"数据集“{route.EntitySet}”不存在或尚未发布。可用的数据集见服务根地址。");
         outcome.Dataset = current.Schema.Name;
+        // An aggregate-only grant answers $apply aggregations only (groups too small to be statistics
+        // are left out, see ApplySql.MinimumCell). Rows, $count, downloads and key lookups are refused
+        // before any option is parsed.
+        if (grant.AggregateOnly && (route.Endpoint != FeedEndpoint.Feed || raw.Value("$apply") is null || raw.Value("$format") is not null))
+        {
+            throw new FeedError(403, "AGGREGATE_ONLY", $"数据集“{current.Schema.Title}”只向您开放汇总统计，不提供明细行或计数。请使用 $apply 查询统计结果，如 $apply=groupby((字段),aggregate($count as 人数))。");
+        }
 
         var fingerprint = SkipTokenCodec.Fingerprint(current.Schema.EntitySetName, raw);
         var token = route.Endpoint == FeedEndpoint.Feed && raw.Value("$skiptoken") is { } text ? context.Tokens.Decode(text, fingerprint) : null;
@@ -38,7 +46,7 @@ internal static class EntitySetEndpoint
         outcome.Version = dataset.Version;
 
         var scope = RowScope.For(principal, context.Policy.For(principal.Role), dataset.Schema);
-        var model = context.Models.Feed(dataset, principal.Role)
+        var model = context.Models.Feed(dataset, principal.Role, grant)
             ?? throw FeedError.Forbidden($"当前角色无权访问数据集“{dataset.Schema.Title}”。");
         if (dataset.ParquetFiles.Count == 0) throw new InvalidOperationException($"Version {dataset.Version} of {dataset.Schema.Name} has no Parquet files.");
         var planned = Stopwatch.GetTimestamp();

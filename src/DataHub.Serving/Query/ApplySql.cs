@@ -63,6 +63,7 @@ internal static class ApplySql
         IReadOnlyList<ApplyColumn>? columns = null;
         var step = 0;
         var aliasCount = 0;
+        var guarded = false;
         foreach (var transformation in apply.Transformations)
         {
             var translator = new ExpressionTranslator(query.View, statement, current);
@@ -83,7 +84,7 @@ internal static class ApplySql
                     };
                     var keyList = string.Join(", ", keys.Select(k => k.Sql));
                     var select = keys.Select(k => $"{k.Sql} AS {SqlStatement.Identifier(k.Column.Column)}").Concat(aggregates.Select(a => a.Sql));
-                    sql = $"SELECT {string.Join(", ", select)} FROM {source}" + (keys.Count > 0 ? $" GROUP BY {keyList}" : "");
+                    sql = $"SELECT {string.Join(", ", select)} FROM {source}" + (keys.Count > 0 ? $" GROUP BY {keyList}" : "") + SmallCells(query.View, ref guarded);
                     columns = [.. keys.Select(k => k.Column), .. aggregates.Select(a => a.Column)];
                     current = ScopeOf(columns);
                     break;
@@ -91,7 +92,7 @@ internal static class ApplySql
                 case AggregateTransformationNode aggregate:
                 {
                     var aggregates = Aggregates(aggregate, translator, ref aliasCount);
-                    sql = $"SELECT {string.Join(", ", aggregates.Select(a => a.Sql))} FROM {source}";
+                    sql = $"SELECT {string.Join(", ", aggregates.Select(a => a.Sql))} FROM {source}" + SmallCells(query.View, ref guarded);
                     columns = aggregates.Select(a => a.Column).ToArray();
                     current = ScopeOf(columns);
                     break;
@@ -104,6 +105,20 @@ internal static class ApplySql
         }
         // A chain of filters alone is folded into $filter by the parser, so a shape always exists here.
         return new Shape(sql, columns ?? throw new InvalidOperationException("An $apply without groupby/aggregate reached ApplySql."), current!);
+    }
+
+    /// <summary>
+    /// Groups of fewer than <see cref="MinimumCell"/> rows are left out of aggregate-only answers, so
+    /// a filter narrowed to one person cannot read that person back as a "statistic". Applied at the
+    /// first aggregating step only: later steps aggregate groups that already passed it.
+    /// </summary>
+    public const int MinimumCell = 5;
+
+    private static string SmallCells(DatasetView view, ref bool guarded)
+    {
+        if (view.RowsAllowed || guarded) return "";
+        guarded = true;
+        return string.Create(CultureInfo.InvariantCulture, $" HAVING count(*) >= {MinimumCell}");
     }
 
     private static (string Sql, ApplyColumn Column) GroupKey(GroupByPropertyNode node, DatasetView view, ExpressionTranslator translator, ApplyScope? current)

@@ -17,6 +17,8 @@ internal sealed class FailedLoginAudit(DataHubEngine engine)
 
     public async Task FailedAsync(string userName, string clientAddress, string path, bool throttled)
     {
+        // Counted per user name, address and minute in the catalog (one row per minute, not per guess).
+        await engine.Catalog.FailedLogins.RecordAsync(userName, clientAddress, CancellationToken.None);
         var now = engine.Time.GetUtcNow();
         var minute = now.ToUnixTimeSeconds() / 60;
         if (!_written.TryAdd((userName, clientAddress, minute, throttled), 0)) return;

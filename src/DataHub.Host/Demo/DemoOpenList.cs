@@ -1,0 +1,30 @@
+using DataHub.Catalog;
+using DataHub.Catalog.Datasets;
+using DataHub.Catalog.OpenList;
+using DataHub.Core.Standards;
+
+namespace DataHub.Host.Demo;
+
+/// <summary>
+/// The demo's open list: the population dataset opened to every community of 栖霞区 (the ID
+/// number masked by the access policy) and to 马群街道, both conditional; and one pending request
+/// (the analyst asks for aggregate statistics) for the steward to decide. Added once per catalog.
+/// </summary>
+public static class DemoOpenList
+{
+    public const string Dataset = "population";
+
+    public static async Task<IReadOnlyList<Grant>> EnsureAsync(DataHubCatalog catalog, CancellationToken cancellationToken)
+    {
+        var existing = await catalog.OpenList.ListAsync(cancellationToken);
+        if (existing.Count > 0) return existing;
+        var steward = DemoPrincipals.All.Single(p => p.Name == "steward");
+        var analyst = DemoPrincipals.All.Single(p => p.Name == "analyst");
+        await catalog.OpenList.AddAsync(new GrantSpec(Dataset, DivisionLevel.Community, [], null, false, ShareTypes.Conditional,
+            "仅用于本社区网格化服务管理，不得向第三方提供", null, null, null), steward, cancellationToken);
+        await catalog.OpenList.AddAsync(new GrantSpec(Dataset, null, ["320113002"], null, false, ShareTypes.Conditional,
+            "仅用于本街道人口服务管理", null, null, null), steward, cancellationToken);
+        await catalog.OpenList.RequestAsync(Dataset, analyst, "全区人口结构统计分析（只需汇总数）", null, true, null, cancellationToken);
+        return await catalog.OpenList.ListAsync(cancellationToken);
+    }
+}
