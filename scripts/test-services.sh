@@ -39,7 +39,16 @@ ensure_postgres() {
   echo "PostgreSQL for tests: 127.0.0.1:$PG_PORT"
 }
 
+# The browser tests (tests/DataHub.Host.UiTests) drive Debian's chromium through Playwright; the
+# browser is never downloaded. CJK fonts so the zh-CN pages (and their screenshots) render.
+ensure_chromium() {
+  ensure_apt_packages chromium fonts-noto-cjk
+  export DATAHUB_CHROMIUM="${DATAHUB_CHROMIUM:-/usr/bin/chromium}"
+  echo "Chromium for browser tests: $DATAHUB_CHROMIUM"
+}
+
 ensure_test_services() {
   ensure_apt_packages tzdata
   ensure_postgres
+  ensure_chromium
 }
