@@ -13,7 +13,7 @@ public static class CommandLine
     public const int Failed = 1;
     public const int UsageError = 2;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help", "aggregate-only" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help", "aggregate-only", "force" };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -29,6 +29,9 @@ public static class CommandLine
                 "keys" => await KeysCommand.RunAsync(parsed, stdout, cancellationToken),
                 "grants" => await GrantsCommand.RunAsync(parsed, stdout, cancellationToken),
                 "catalog" => await CatalogCommand.RunAsync(parsed, stdout, cancellationToken),
+                "runs" => await RunsCommand.RunAsync(parsed, stdout, cancellationToken),
+                "versions" => await VersionsCommand.RunAsync(parsed, stdout, cancellationToken),
+                "rollback" => await RollbackCommand.RunAsync(parsed, stdout, cancellationToken),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
             };
@@ -53,8 +56,15 @@ public static class CommandLine
             用法：
               datahub demo [--data DIR] [--urls http://127.0.0.1:5080] [--rows 20000] [--seed 20261128]
                   生成模拟的部门导出（南京市栖霞区），入湖，启动目录、OData 服务，并打印登录凭据。
-              datahub ingest SOURCE_FILE [--data DIR] [--json]
-                  运行一次数据源定义文件（.yaml），打印运行报告；失败时退出码为 1，不发布新版本。
+              datahub ingest SOURCE_FILE [--data DIR] [--json] [--force]
+                  运行一次数据源定义文件（.yaml），打印运行报告；失败或被暂停时退出码为 1，不发布新版本。
+                  --force 跳过发布保护（行数骤降、文件疑似截断），记入审计。
+              datahub runs list [DATASET] | runs approve RUN | runs reject RUN
+                  查看运行记录；审核通过（发布）或驳回被发布保护暂停的运行。
+              datahub versions DATASET
+                  列出数据集的版本、对应运行、行数和各数据源部分。
+              datahub rollback DATASET VERSION
+                  把保留的旧版本恢复为当前版本（一次目录事务，记入审计）。
               datahub serve [--data DIR] [--urls http://127.0.0.1:5080] [--trusted-proxy IP[,IP]]
                   只启动服务（使用 DIR 中已有的目录和数据湖）。
               datahub users add NAME --role ROLE --unit 区划代码 [--display 名称] [--password P]

@@ -38,6 +38,22 @@ internal static partial class FeedEndpoints
         app.MapGet("/odata/{**path}", HandleAsync);
     }
 
+    /// <summary>
+    /// <c>/odata/v/{n}/…</c>: a retained version n, read under the same policies, with its own service
+    /// root (so nextLinks stay on the version). Null for the current-version root.
+    /// </summary>
+    private static (long? Version, string Root) VersionRoot(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "";
+        if (!path.StartsWith("/odata/v/", StringComparison.Ordinal)) return (null, "/odata/");
+        var rest = path["/odata/v/".Length..];
+        var end = rest.IndexOf('/', StringComparison.Ordinal);
+        var number = end < 0 ? rest : rest[..end];
+        return long.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0
+            ? (v, $"/odata/v/{number}/")
+            : (null, "/odata/");
+    }
+
     private static async Task HandleAsync(HttpContext http, ODataFeedService feeds, CatalogDatasetGrants grants, DataHubEngine engine, ILoggerFactory loggers)
     {
         var ct = http.RequestAborted;
@@ -53,8 +69,10 @@ internal static partial class FeedEndpoints
         }
 
         await grants.EnsureFreshAsync(ct);
-        var root = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/odata/");
-        await using var result = await feeds.HandleAsync(new FeedRequest(principal, root, RequestUri(http.Request, root), http.Request.Headers["Prefer"].ToString()), ct);
+        var (version, rootPath) = VersionRoot(http.Request);
+        var root = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{rootPath}");
+        await using var result = await feeds.HandleAsync(new FeedRequest(principal, root, RequestUri(http.Request, root), http.Request.Headers["Prefer"].ToString(),
+            IfNoneMatch: http.Request.Headers.IfNoneMatch.ToString(), Version: version), ct);
         var log = loggers.CreateLogger("DataHub.Feeds");
 
         // The audit record is durable before the first byte of the answer leaves; without it, no answer.

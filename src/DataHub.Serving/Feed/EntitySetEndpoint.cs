@@ -23,8 +23,10 @@ internal static class EntitySetEndpoint
         var started = Stopwatch.GetTimestamp();
         var principal = request.Principal;
         // Not granted and unknown give the same answer, so a dataset's existence does not leak.
-        var (current, grant) = context.FindGranted(principal, route.EntitySet)
-            ?? throw FeedError.NotFound($"数据集“{route.EntitySet}”不存在或尚未发布。可用的数据集见服务根地址。");
+        var (current, grant) = context.FindGranted(principal, route.EntitySet, request.Version)
+            ?? throw FeedError.NotFound(request.Version is { } v
+                ? $"数据集“{route.EntitySet}”没有保留第 {v} 版（或不存在）。可用的版本可用 datahub versions 查看。"
+                : $"数据集“{route.EntitySet}”不存在或尚未发布。可用的数据集见服务根地址。");
         outcome.Dataset = current.Schema.Name;
         // An aggregate-only grant answers $apply aggregations only (groups too small to be statistics
         // are left out, see ApplySql.MinimumCell). Rows, $count, downloads and key lookups are refused

@@ -29,15 +29,16 @@ internal sealed class FeedContext(IServedDatasets datasets, IDatasetGrants grant
     public ContextUrls ContextUrls { get; } = new();
 
     /// <summary>
-    /// The current datasets <paramref name="principal"/> may open, each with its grant (403 when its
-    /// scope is unacceptable for its role). A dataset the open list does not grant is not listed.
+    /// The datasets <paramref name="principal"/> may open (current, or version <paramref name="version"/>
+    /// of those that retain it), each with its grant (403 when the principal's scope is unacceptable for
+    /// its role). A dataset the open list does not grant is not listed.
     /// </summary>
-    public IReadOnlyList<(ServedDataset Dataset, DatasetGrant Grant)> Visible(Principal principal)
+    public IReadOnlyList<(ServedDataset Dataset, DatasetGrant Grant)> Visible(Principal principal, long? version = null)
     {
         var level = RowScope.CheckPrincipal(principal, Policy.For(principal.Role));
         var districtWide = (int)level <= (int)DivisionLevel.District;
         var visible = new List<(ServedDataset, DatasetGrant)>();
-        foreach (var d in Datasets.Current())
+        foreach (var d in Served(version))
         {
             if (d.Schema.ScopeField is null && !districtWide) continue;
             if (Grants.For(principal, d.Schema.Name) is { } grant) visible.Add((d, grant));
@@ -45,10 +46,15 @@ internal sealed class FeedContext(IServedDatasets datasets, IDatasetGrants grant
         return visible;
     }
 
-    /// <summary>The current dataset behind an entity set with the principal's grant, or null when it is unknown or not granted (the same answer).</summary>
-    public (ServedDataset Dataset, DatasetGrant Grant)? FindGranted(Principal principal, string? entitySet)
+    /// <summary>The dataset behind an entity set (current or pinned to <paramref name="version"/>) with the principal's grant, or null when it is unknown or not granted (the same answer).</summary>
+    public (ServedDataset Dataset, DatasetGrant Grant)? FindGranted(Principal principal, string? entitySet, long? version = null)
     {
-        var current = Datasets.Current().FirstOrDefault(d => d.Schema.EntitySetName == entitySet);
-        return current is not null && Grants.For(principal, current.Schema.Name) is { } grant ? (current, grant) : null;
+        var found = Served(version).FirstOrDefault(d => d.Schema.EntitySetName == entitySet);
+        return found is not null && Grants.For(principal, found.Schema.Name) is { } grant ? (found, grant) : null;
     }
+
+    /// <summary>The current datasets, or (for a version-pinned request) version <paramref name="version"/> of each dataset that retains it.</summary>
+    public IReadOnlyList<ServedDataset> Served(long? version) => version is null
+        ? Datasets.Current()
+        : Datasets.Current().Select(d => Datasets.Find(d.Schema.Name, version)).OfType<ServedDataset>().ToArray();
 }

@@ -190,6 +190,19 @@ public sealed partial class DatasetCatalog
                   ("dec", scope.Declared ? 1 : 0), ("now", Timestamp(time.GetUtcNow()))], cancellationToken);
     }
 
+    /// <summary>Every per-community quality figure of every retained version of every dataset, with when it was computed.</summary>
+    public async Task<IReadOnlyList<(string Dataset, long Version, QualityFigure Figure, DateTimeOffset ComputedAt)>> RetainedQualityAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = await db.OpenAsync(cancellationToken);
+        return await QueryAsync(conn, null, """
+            SELECT q.dataset, q.version, q.community_code, q.field, q.metric, q.value, q.numerator, q.denominator, q.computed_at
+            FROM quality_figures q JOIN dataset_versions v ON v.dataset = q.dataset AND v.version = q.version
+            WHERE v.retired_at IS NULL AND q.community_code <> '*'
+            ORDER BY q.community_code, q.dataset, q.version, q.field, q.metric
+            """, [], r => (r.GetString(0), r.GetInt64(1), new QualityFigure(r.GetString(2), r.GetString(3), r.GetString(4), r.GetDouble(5), r.GetInt64(6), r.GetInt64(7)),
+                ParseTimestamp(r.GetString(8))), cancellationToken);
+    }
+
     /// <summary>The quality figures stored for a version (all communities).</summary>
     public async Task<IReadOnlyList<QualityFigure>> QualityAsync(string dataset, long version, CancellationToken cancellationToken)
     {

@@ -36,7 +36,10 @@ public sealed record RunEntry(
 /// <summary>The counts a finished run records; read = accepted + quarantined + duplicates.</summary>
 public sealed record RunCounts(long Read, long Accepted, long Quarantined, long Duplicates);
 
-/// <summary>Everything the publish transaction switches at once.</summary>
+/// <summary>
+/// Everything the publish transaction switches at once. <c>Derived</c>: a dataset the platform
+/// computes (the quality dataset), published on behalf of <c>RunId</c> without finishing that run.
+/// </summary>
 public sealed record PublishRequest(
     string RunId,
     string Dataset,
@@ -51,7 +54,8 @@ public sealed record PublishRequest(
     string? ConnectorStateJson,
     IReadOnlyList<VersionPart>? Parts = null,
     IReadOnlyList<QualityFigure>? Quality = null,
-    string? Actor = null);
+    string? Actor = null,
+    bool Derived = false);
 
 /// <summary>
 /// One source's part of a published version: its file, rows, the rows its run read and the hash of

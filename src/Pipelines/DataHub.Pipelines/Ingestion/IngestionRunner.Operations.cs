@@ -5,6 +5,7 @@ using DataHub.Catalog.Runs;
 using DataHub.Core.Failures;
 using DataHub.Core.Schema;
 using DataHub.Pipelines.Lake;
+using Microsoft.Extensions.Logging;
 
 namespace DataHub.Pipelines.Ingestion;
 
@@ -43,6 +44,7 @@ public sealed partial class IngestionRunner
             throw;
         }
         await ApplyRetentionAsync(held.Dataset, cancellationToken);
+        await PublishQualityAsync(held.Dataset, runId, cancellationToken);
         return report;
     }
 
@@ -87,6 +89,25 @@ public sealed partial class IngestionRunner
             }
         }
         return retired;
+    }
+
+    /// <summary>
+    /// Republishes the quality dataset after a publish. Its failure does not undo the publish it
+    /// follows (the figures are in the catalog; the next publish serves them): logged, not thrown.
+    /// </summary>
+    private async Task PublishQualityAsync(string dataset, string runId, CancellationToken cancellationToken)
+    {
+        if (dataset == QualityDataset.Name) return;
+        try
+        {
+            using var qualityLock = AcquireLock(QualityDataset.Name, "数据质量");
+            await QualityDataset.PublishAsync(_catalog, _lake, _hasher, runId, cancellationToken);
+            await ApplyRetentionAsync(QualityDataset.Name, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Publishing the quality figures after run {RunId} failed; they are served after the next publish", runId);
+        }
     }
 
     private static DataHubException NotHeld(string runId) =>

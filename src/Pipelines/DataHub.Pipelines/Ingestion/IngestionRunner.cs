@@ -105,7 +105,10 @@ public sealed partial class IngestionRunner
             };
             tally.Stage = "发布";
             var publish = new PublishRequest(runId, schema.Name, 0, "", [], parts.Sum(p => p.RowCount), schema.Version, tally.Counts, "", source.Id, state?.Json, parts,
-                null, report.Forced ? request.Actor : null);
+                QualityFigures.Compute(staging, Path.GetFileName(partPath), schema, runDirectory,
+                    current.Version is null ? [] : await _catalog.Datasets.QualityAsync(schema.Name, current.Version.Version, cancellationToken),
+                    tally.KeyConflicts, _time.GetUtcNow()),
+                report.Forced ? request.Actor : null);
             if (holdReasons.Count > 0 && !request.Force)
             {
                 var held = report with { Status = RunStatus.Held };
@@ -126,6 +129,7 @@ public sealed partial class IngestionRunner
             moved = null;
             await SaveScopeAsync(source, newScope, cancellationToken);
             await ApplyRetentionAsync(schema.Name, cancellationToken);
+            await PublishQualityAsync(schema.Name, runId, cancellationToken);
             return report;
         }
         catch (Exception e)

@@ -40,8 +40,8 @@ public static class SourceDefinitionLoader
 
         var id = Need(d.Id, "id");
         var dataset = Need(d.Dataset, "dataset");
-        if (!SchemaLoader.All.TryGetValue(dataset, out var schema))
-            throw Config("SOURCE_DATASET_UNKNOWN", $"dataset“{dataset}”不是共享数据集", $"{file} 的 dataset", $"可用数据集：{string.Join("、", SchemaLoader.All.Keys)}");
+        if (!SchemaLoader.All.TryGetValue(dataset, out var schema) || dataset == "quality")
+            throw Config("SOURCE_DATASET_UNKNOWN", $"dataset“{dataset}”不是共享数据集", $"{file} 的 dataset", $"可用数据集：{string.Join("、", SchemaLoader.All.Keys.Where(k => k != "quality"))}（quality 由平台在发布时计算）");
         if (d.Connector is null || !d.Connector.TryGetValue("type", out var connectorType))
             throw Config("SOURCE_KEY_MISSING", "数据源定义缺少“connector.type”", file, "加上 connector: { type: csv, path: 文件名.csv }");
         if (d.Fields is null || d.Fields.Count == 0)
