@@ -17,6 +17,8 @@ internal sealed record BenchArgs
           scoped-query   time a community-scoped query on the sorted file the pipeline published
                          against the same rows in random order (raw DuckDB and one OData page)
           all            both (default)
+          feed-http      DataHub's feed against ASP.NET Core OData + EF Core + SQLite over HTTP on
+                         loopback, same rows and queries; DuckDB alone; 32 concurrent clients
 
         Options:
           --rows N[,N...]   rows of the simulated export; a list runs each size (default 200000)
@@ -26,6 +28,7 @@ internal sealed record BenchArgs
                             the work folder is deleted at the end
           --results FILE    where to write the markdown results (default: bench/RESULTS.md of the repository)
           --append          add this run's results to the file instead of overwriting it
+          --load-seconds N  duration of the concurrent-clients run of feed-http (default 20, 5..120)
           --seed N          generator seed (default 20261128, the demo's)
           --in-process      run ingest measurements in this process instead of a fresh child process
                             each (peak working set is then process-wide, not per measurement)
@@ -38,6 +41,10 @@ internal sealed record BenchArgs
     public bool Ingest { get; init; }
 
     public bool ScopedQuery { get; init; }
+
+    public bool FeedHttp { get; init; }
+
+    public int LoadSeconds { get; init; } = 20;
 
     public IReadOnlyList<int> Rows { get; init; } = [200_000];
 
@@ -91,6 +98,9 @@ internal sealed record BenchArgs
                 case "--seed":
                     result = result with { Seed = Int(arg, Value(), 0, int.MaxValue) };
                     break;
+                case "--load-seconds":
+                    result = result with { LoadSeconds = Int(arg, Value(), 5, 120) };
+                    break;
                 case "--append":
                     result = result with { Append = true };
                     break;
@@ -115,7 +125,8 @@ internal sealed record BenchArgs
             "all" => result with { Ingest = true, ScopedQuery = true },
             "ingest" => result with { Ingest = true },
             "scoped-query" => result with { ScopedQuery = true },
-            var other => throw new BenchUsageException($"Unknown benchmark {other}: use ingest, scoped-query or all."),
+            "feed-http" => result with { FeedHttp = true },
+            var other => throw new BenchUsageException($"Unknown benchmark {other}: use ingest, scoped-query, feed-http or all."),
         };
     }
 

@@ -23,6 +23,12 @@ public sealed record WebOptions
     /// <summary>DuckDB threads for serving (default 2).</summary>
     public int DuckDbThreads { get; init; } = 2;
 
+    /// <summary>Feed requests admitted at once before 503 + Retry-After (default 48; <see cref="DataHub.Serving.ServingOptions.MaxConcurrentRequests"/>).</summary>
+    public int MaxConcurrentFeedRequests { get; init; } = 48;
+
+    /// <summary>DuckDB query workers (default 4; <see cref="DataHub.Serving.ServingOptions.QueryWorkers"/>).</summary>
+    public int QueryWorkers { get; init; } = 4;
+
     /// <summary>
     /// Reverse proxies whose <c>X-Forwarded-*</c> headers are trusted (scheme, host and path prefix of
     /// nextLinks). Default none: the headers are ignored, so no client can rewrite nextLinks to another

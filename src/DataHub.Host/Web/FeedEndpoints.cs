@@ -27,6 +27,9 @@ internal static partial class FeedEndpoints
             o.PageSize = options.PageSize;
             o.MemoryLimit = options.DuckDbMemoryLimit;
             o.Threads = options.DuckDbThreads;
+            o.ServerTiming = options.ServerTiming;
+            o.MaxConcurrentRequests = options.MaxConcurrentFeedRequests;
+            o.QueryWorkers = options.QueryWorkers;
             o.Secret = Convert.ToHexStringLower(SecretFiles.LoadOrCreate(engine.Data.ServingSecretPath));
         });
         return services;
