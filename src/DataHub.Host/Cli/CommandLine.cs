@@ -13,7 +13,7 @@ public static class CommandLine
     public const int Failed = 1;
     public const int UsageError = 2;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help", "aggregate-only", "force" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help", "aggregate-only", "force", "no-jobs" };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -32,6 +32,7 @@ public static class CommandLine
                 "runs" => await RunsCommand.RunAsync(parsed, stdout, cancellationToken),
                 "versions" => await VersionsCommand.RunAsync(parsed, stdout, cancellationToken),
                 "rollback" => await RollbackCommand.RunAsync(parsed, stdout, cancellationToken),
+                "config" => await ConfigCommand.RunAsync(parsed, stdout),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
             };
@@ -44,6 +45,17 @@ public static class CommandLine
         catch (OperationCanceledException)
         {
             await stderr.WriteLineAsync("已取消。");
+            return Failed;
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            // Never an abort (exit 134): say what happened and exit 1; the run's scratch is already removed.
+            await stderr.WriteLineAsync(DiskFull.Failure("数据目录所在磁盘", e).Describe());
+            return Failed;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await stderr.WriteLineAsync($"错误 [INTERNAL]：平台内部错误（{e.GetType().Name}）\n处理办法：请把这条信息和日志文件交给运维");
             return Failed;
         }
     }
@@ -59,14 +71,19 @@ public static class CommandLine
               datahub ingest SOURCE_FILE [--data DIR] [--json] [--force]
                   运行一次数据源定义文件（.yaml），打印运行报告；失败或被暂停时退出码为 1，不发布新版本。
                   --force 跳过发布保护（行数骤降、文件疑似截断），记入审计。
-              datahub runs list [DATASET] | runs approve RUN | runs reject RUN
-                  查看运行记录；审核通过（发布）或驳回被发布保护暂停的运行。
               datahub versions DATASET
                   列出数据集的版本、对应运行、行数和各数据源部分。
               datahub rollback DATASET VERSION
                   把保留的旧版本恢复为当前版本（一次目录事务，记入审计）。
               datahub serve [--data DIR] [--urls http://127.0.0.1:5080] [--trusted-proxy IP[,IP]]
-                  只启动服务（使用 DIR 中已有的目录和数据湖）。
+                  只启动服务（使用 DIR 中已有的目录和数据湖）；按计划运行 DIR/sources 中的每个数据源，
+                  作业面板在 /hangfire（数据管理员可操作，运维只读）。--no-jobs 不运行作业。
+              datahub runs start SOURCE [--data DIR]
+                  把一次运行排入作业队列（SOURCE 为数据源 id 或 .yaml 文件），由 serve 进程执行。
+              datahub runs list [DATASET] [--limit N] [--json] | runs approve RUN | runs reject RUN
+                  列出最近的运行（状态、失败类别、行数）；审核通过（发布）或驳回被发布保护暂停的运行。
+              datahub config show [--data DIR]
+                  打印生效的配置（DIR/appsettings.json、DATAHUB__节__键 环境变量、命令行选项合并后），密码已隐去。
               datahub users add NAME --role ROLE --unit 区划代码 [--display 名称] [--password P]
               datahub users list | disable NAME | enable NAME | reset NAME [--password P]
                   管理账号。角色：steward、analyst、street_worker、community_worker、operator；

@@ -20,7 +20,7 @@ internal static class IngestCommand
         RunReport report;
         try
         {
-            report = await engine.Runner.RunAsync(args.Positional[0], request, cancellationToken);
+            report = await engine.Runner.RunAsync(args.Positional[0], request with { Progress = TerminalProgress.ForConsole(json) }, cancellationToken);
         }
         catch (DataHubException e) when (json)
         {

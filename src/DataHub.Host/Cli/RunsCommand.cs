@@ -1,43 +1,81 @@
 using System.Globalization;
-using DataHub.Core.Failures;
+using System.Text.Json;
+using DataHub.Host.Jobs;
 using DataHub.Pipelines.Ingestion;
+using Hangfire;
 
 namespace DataHub.Host.Cli;
 
 /// <summary>
-/// <c>datahub runs list [DATASET]</c>, <c>datahub runs approve RUN</c>, <c>datahub runs reject RUN</c>:
-/// the run history, and a steward's decision on a run a publish guard held.
+/// <c>datahub runs start SOURCE</c>: queues a run in the job storage (the serve processes run it, one
+/// per dataset at a time); <c>runs list [DATASET]</c>: the recent run history; <c>runs approve RUN</c> /
+/// <c>runs reject RUN</c>: a steward's decision on a run a publish guard held.
 /// </summary>
 internal static class RunsCommand
 {
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var target = EngineTarget.From(args);
-        var actor = args.Option("actor") ?? Environment.UserName;
-        var json = args.Flag("json");
-        var limit = args.IntOption("limit", 20, 1, 1000);
-        args.RejectUnknown();
-        var sub = args.Positional.Count > 0 ? args.Positional[0] : throw ParsedArgs.Usage("runs 需要子命令：list、approve RUN 或 reject RUN");
-        var engine = await target.OpenAsync(cancellationToken);
+        var sub = args.Positional.Count > 0 ? args.Positional[0] : throw ParsedArgs.Usage("runs 需要子命令：start、list、approve RUN 或 reject RUN");
         switch (sub)
         {
+            case "start":
+            {
+                args.RejectUnknown();
+                if (args.Positional.Count != 2) throw ParsedArgs.Usage("runs start 需要且只需要一个参数：数据源 id 或 .yaml 文件");
+                var engine = await target.OpenAsync(cancellationToken);
+                var sources = new SourceDirectory(engine.Data);
+                var file = sources.Resolve(args.Positional[1]);
+                var sourceId = DataHub.Pipelines.Sources.SourceDefinitionLoader.Load(file).Id;
+                var storage = JobStorageFactory.Create(engine.Data, new JobsOptions { Postgres = target.Settings.Jobs.Postgres ?? target.EffectiveCatalogPostgres });
+                var jobId = new BackgroundJobClient(storage).Enqueue<IngestionJob>(j => j.RunAsync(sourceId, CancellationToken.None));
+                await stdout.WriteLineAsync($"已排队：数据源 {sourceId}（作业 {jobId}）。由运行中的 datahub serve 执行；同一数据集的运行依次进行。进度见作业面板 /hangfire。");
+                return CommandLine.Ok;
+            }
             case "list":
-                foreach (var r in await engine.Catalog.Runs.RecentAsync(args.Positional.Count > 1 ? args.Positional[1] : null, limit, cancellationToken))
+            {
+                var dataset = args.Option("dataset") ?? (args.Positional.Count > 1 ? args.Positional[1] : null);
+                var json = args.Flag("json");
+                var limit = args.IntOption("limit", 20, 1, 1000);
+                args.RejectUnknown();
+                var engine = await target.OpenAsync(cancellationToken);
+                var runs = await engine.Catalog.Runs.RecentAsync(dataset, limit, cancellationToken);
+                if (json)
+                {
+                    await stdout.WriteLineAsync(JsonSerializer.Serialize(runs.Select(r => new
+                    {
+                        r.Id, r.SourceId, r.Dataset, r.Status, r.FailureKind, r.ErrorCode, r.StartedAt, r.FinishedAt, r.RowsRead, r.RowsAccepted, r.Version, r.Node,
+                    }), RunReport.Json));
+                    return CommandLine.Ok;
+                }
+                foreach (var r in runs)
                 {
                     await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{r.Id}  {r.Dataset,-12} {r.SourceId,-24} {r.Status,-10} 读取 {r.RowsRead?.ToString(CultureInfo.InvariantCulture) ?? "-"}  接收 {r.RowsAccepted?.ToString(CultureInfo.InvariantCulture) ?? "-"}  {(r.Version is { } v ? "v" + v.ToString(CultureInfo.InvariantCulture) : "")} {r.ErrorCode}"));
+                        $"{r.Id}  {r.Dataset,-12} {r.SourceId,-24} {r.Status,-10} {r.FailureKind ?? "",-11} {r.ErrorCode ?? "",-22} 读取 {r.RowsRead?.ToString(CultureInfo.InvariantCulture) ?? "-"}  接收 {r.RowsAccepted?.ToString(CultureInfo.InvariantCulture) ?? "-"}  {(r.Version is { } v ? "v" + v.ToString(CultureInfo.InvariantCulture) : "")}"));
                 }
                 return CommandLine.Ok;
-            case "approve" when args.Positional.Count == 2:
-                var report = await engine.Runner.ApproveAsync(args.Positional[1], actor, cancellationToken);
-                await stdout.WriteLineAsync(json ? report.ToJson() : $"已审核通过并发布：{report.ToText()}");
+            }
+            case "approve" or "reject":
+            {
+                var actor = args.Option("actor") ?? Environment.UserName;
+                var json = args.Flag("json");
+                args.RejectUnknown();
+                if (args.Positional.Count != 2) throw ParsedArgs.Usage($"runs {sub} 需要且只需要一个参数：运行 id（见 datahub runs list）");
+                var engine = await target.OpenAsync(cancellationToken);
+                if (sub == "approve")
+                {
+                    var report = await engine.Runner.ApproveAsync(args.Positional[1], actor, cancellationToken);
+                    await stdout.WriteLineAsync(json ? report.ToJson() : $"已审核通过并发布：{report.ToText()}");
+                }
+                else
+                {
+                    await engine.Runner.RejectAsync(args.Positional[1], actor, cancellationToken);
+                    await stdout.WriteLineAsync($"已驳回运行 {args.Positional[1]}：未发布，暂存的文件已删除。");
+                }
                 return CommandLine.Ok;
-            case "reject" when args.Positional.Count == 2:
-                await engine.Runner.RejectAsync(args.Positional[1], actor, cancellationToken);
-                await stdout.WriteLineAsync($"已驳回运行 {args.Positional[1]}：未发布，暂存的文件已删除。");
-                return CommandLine.Ok;
+            }
             default:
-                throw ParsedArgs.Usage("用法：datahub runs list [DATASET] | runs approve RUN | runs reject RUN");
+                throw ParsedArgs.Usage($"runs 没有子命令“{sub}”（可用：start、list、approve、reject）");
         }
     }
 }

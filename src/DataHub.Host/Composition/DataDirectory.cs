@@ -8,6 +8,7 @@ namespace DataHub.Host.Composition;
 /// secrets/              keys that must never leave the machine (record-id key, serving key)
 /// sources/              declared sources and, for the demo, the simulated department exports
 /// credentials.json      demo principals and their secrets (demo only)
+/// jobs.db               scheduled jobs (Hangfire, SQLite) unless they are on PostgreSQL
 /// </code>
 /// </summary>
 public sealed class DataDirectory(string root)
@@ -27,6 +28,8 @@ public sealed class DataDirectory(string root)
     public string SourcesDirectory => Path.Combine(Root, "sources");
 
     public string CredentialsPath => Path.Combine(Root, "credentials.json");
+
+    public string JobsPath => Path.Combine(Root, "jobs.db");
 
     /// <summary>Creates the folder and its parts, owner-only (0700 on Unix; see <see cref="FileModes"/>).</summary>
     public void EnsureExists()

@@ -33,7 +33,8 @@ public sealed class DataHubEngine
     /// <paramref name="catalogPostgres"/> (or the <see cref="CatalogPostgresVariable"/> environment
     /// variable) names a PostgreSQL database; the lake and the secrets stay in the folder either way.
     /// </summary>
-    public static async Task<DataHubEngine> OpenAsync(DataDirectory data, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken, string? catalogPostgres = null)
+    public static async Task<DataHubEngine> OpenAsync(DataDirectory data, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken, string? catalogPostgres = null,
+        Func<IngestionOptions, IngestionOptions>? configure = null)
     {
         FileModes.RestrictNewFiles();
         data.EnsureExists();
@@ -47,6 +48,7 @@ public sealed class DataHubEngine
             LakeRoot = data.LakeRoot,
             RecordIdKey = SecretFiles.LoadOrCreate(data.RecordIdKeyPath),
         };
+        if (configure is not null) options = configure(options);
         var connectors = new ConnectorRegistry(ConnectorCatalog.BuiltIn());
         var runner = new IngestionRunner(catalog, connectors, options, time, loggers.CreateLogger<IngestionRunner>());
         return new DataHubEngine(data, catalog, runner, time);

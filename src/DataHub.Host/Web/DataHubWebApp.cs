@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using DataHub.Host.Composition;
+using DataHub.Host.Jobs;
 using DataHub.Host.Web.Auth;
 using DataHub.Host.Web.Ui;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -28,6 +29,9 @@ public sealed record WebOptions
 
     /// <summary>DuckDB query workers (default 4; <see cref="DataHub.Serving.ServingOptions.QueryWorkers"/>).</summary>
     public int QueryWorkers { get; init; } = 4;
+
+    /// <summary>Scheduled ingestion and the dashboard at /hangfire; null runs no jobs in this host (tests, demo).</summary>
+    public Jobs.JobsOptions? Jobs { get; init; }
 
     /// <summary>
     /// Reverse proxies whose <c>X-Forwarded-*</c> headers are trusted (scheme, host and path prefix of
@@ -65,6 +69,7 @@ public static class DataHubWebApp
         builder.Services.AddDataHubAuthentication();
         builder.Services.AddFeeds(engine, options);
         builder.Services.AddDataHubUi(engine);
+        if (options.Jobs is { Enabled: true } jobs) builder.Services.AddDataHubJobs(engine, jobs);
         builder.Services.AddResponseCompression(o =>
         {
             o.EnableForHttps = true;
@@ -98,6 +103,8 @@ public static class DataHubWebApp
         app.MapHealth();
         app.MapFeeds();
         app.MapDataHubUi();
+        app.MapRunReports();
+        if (options.Jobs is { Enabled: true }) app.MapDataHubJobs();
         return app;
     }
 }

@@ -46,6 +46,11 @@ internal static class EntitySetEndpoint
             ?? throw new FeedError(410, "VERSION_GONE",
                 $"数据集“{current.Schema.Title}”在分页读取期间发布了新版本，所读取的旧版本（第 {token.Version} 版）已不再保留。请重新刷新，从第一页读取最新版本。");
         outcome.Version = dataset.Version;
+        // A retired version's folder may be deleted (by this or another node) while this node's
+        // snapshot still lists it: the version is gone all the same, so 410, not a DuckDB I/O error.
+        if (token is not null && dataset.ParquetFiles.Any(f => !File.Exists(f)))
+            throw new FeedError(410, "VERSION_GONE",
+                $"数据集“{current.Schema.Title}”在分页读取期间发布了新版本，所读取的旧版本（第 {token.Version} 版）已不再保留。请重新刷新，从第一页读取最新版本。");
 
         var scope = RowScope.For(principal, context.Policy.For(principal.Role), dataset.Schema);
         var model = context.Models.Feed(dataset, principal.Role, grant)

@@ -16,6 +16,25 @@ public static class RunStatus
     public const string Unchanged = "unchanged";
 }
 
+/// <summary>Why a run failed, as the run history records it: what may help next.</summary>
+public static class RunFailureKinds
+{
+    /// <summary>A person must change a file or setting; retrying does not help.</summary>
+    public const string Config = "config";
+
+    /// <summary>The export itself is bad; retrying the same export does not help.</summary>
+    public const string Data = "data";
+
+    /// <summary>May pass on retry (source unreachable, dataset busy, cancelled).</summary>
+    public const string Transient = "transient";
+
+    /// <summary>Ours to fix (a defect, a full disk).</summary>
+    public const string System = "system";
+
+    /// <summary>The process running it died (killed, crashed, power lost); the scheduled run is retried.</summary>
+    public const string Interrupted = "interrupted";
+}
+
 /// <summary>A run as the run history shows it; <see cref="ReportJson"/> is the full run report.</summary>
 public sealed record RunEntry(
     string Id,
@@ -31,7 +50,14 @@ public sealed record RunEntry(
     long? Version,
     string? ReportJson,
     string? ErrorCode,
-    string? ErrorMessage);
+    string? ErrorMessage)
+{
+    /// <summary>One of <see cref="RunFailureKinds"/> for a failed run (null for runs recorded before kinds were kept).</summary>
+    public string? FailureKind { get; init; }
+
+    /// <summary>The process that ran it (machine:pid).</summary>
+    public string? Node { get; init; }
+}
 
 /// <summary>The counts a finished run records; read = accepted + quarantined + duplicates.</summary>
 public sealed record RunCounts(long Read, long Accepted, long Quarantined, long Duplicates);

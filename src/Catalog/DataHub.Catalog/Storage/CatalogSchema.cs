@@ -247,5 +247,11 @@ internal static class CatalogSchema
                 PRIMARY KEY (dataset, version, community_code, field, metric)
             );
             """),
+        // 5 (operations): why a run failed (config / data / transient / system / interrupted, so a
+        // scheduler retries only what may pass on retry) and which process ran it (node:pid).
+        (5, """
+            ALTER TABLE runs ADD COLUMN failure_kind TEXT;
+            ALTER TABLE runs ADD COLUMN node TEXT;
+            """),
     ];
 }

@@ -59,4 +59,7 @@ public sealed record RunRequest
 
     /// <summary>Who started the run (CLI user, scheduler), for the catalog audit.</summary>
     public string Actor { get; init; } = "cli";
+
+    /// <summary>Told the stage and rows read after every batch (a terminal's progress line); null for none.</summary>
+    public IProgress<RunProgress>? Progress { get; init; }
 }

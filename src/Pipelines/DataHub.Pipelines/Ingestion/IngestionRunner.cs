@@ -31,6 +31,7 @@ public sealed partial class IngestionRunner
     private readonly LakeLayout _lake;
     private readonly RecordIdHasher _hasher;
     private readonly ILogger _logger;
+    private readonly LakeRecovery _recovery;
 
     public IngestionRunner(DataHubCatalog catalog, ConnectorRegistry connectors, IngestionOptions options, TimeProvider time, ILogger<IngestionRunner>? logger = null)
     {
@@ -42,6 +43,7 @@ public sealed partial class IngestionRunner
         _time = time;
         _lake = new LakeLayout(options.LakeRoot);
         _hasher = new RecordIdHasher(options.RecordIdKey);
+        _recovery = new LakeRecovery(catalog, _lake);
     }
 
     public LakeLayout Lake => _lake;
@@ -53,6 +55,23 @@ public sealed partial class IngestionRunner
         _catalog.CurrentPartAsync(_lake, dataset, sourceId, cancellationToken);
 
     public Task<RunReport> RunAsync(string sourceFile, CancellationToken cancellationToken) => RunAsync(sourceFile, new RunRequest(), cancellationToken);
+
+    /// <param name="progress">Told the stage and rows read after every batch (a terminal shows it; null for none).</param>
+    public Task<RunReport> RunAsync(string sourceFile, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
+        RunAsync(sourceFile, new RunRequest { Progress = progress }, cancellationToken);
+
+    /// <summary>
+    /// Start-up recovery (serve and ingest call it first): runs left running by a dead process are
+    /// marked failed (<c>interrupted</c>), their staging and scratch removed, and version folders the
+    /// catalog never committed deleted. Datasets a live run holds are left alone.
+    /// </summary>
+    public async Task<RecoveryReport> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var report = await _recovery.RecoverAllAsync(cancellationToken);
+        foreach (var run in report.InterruptedRuns) RunnerLog.RunInterrupted(_logger, run);
+        if (report.RemovedFolders.Count > 0) RunnerLog.LeftoversRemoved(_logger, report.RemovedFolders.Count);
+        return report;
+    }
 
     /// <summary>
     /// Runs the source defined in <paramref name="sourceFile"/>. A definition that cannot be loaded
@@ -69,9 +88,14 @@ public sealed partial class IngestionRunner
 
         Directory.CreateDirectory(_lake.DatasetDirectory(schema.Name));
         using var datasetLock = AcquireLock(schema);
+        // Holding the lock proves no other run of this dataset is alive: clear what dead ones left.
+        var cleaned = new List<string>();
+        await _recovery.CleanDatasetAsync(schema.Name, cleaned, [], cancellationToken);
+        foreach (var run in cleaned) RunnerLog.RunInterrupted(_logger, run);
         var runId = NewRunId();
         var started = _time.GetUtcNow();
         await _catalog.Runs.StartAsync(runId, source.Id, schema.Name, cancellationToken);
+        RunnerLog.RunStarted(_logger, runId, source.Id);
         var tally = new RunTally();
         var staging = _lake.StagingDirectory(schema.Name, runId);
         var runDirectory = _lake.RunDirectory(runId);
@@ -80,7 +104,7 @@ public sealed partial class IngestionRunner
         try
         {
             var current = await CurrentAsync(schema.Name, source.Id, cancellationToken);
-            var staged = await StageAsync(source, schema, scope, runDirectory, staging, tally, current.Mine?.ContentHash, cancellationToken);
+            var staged = await StageAsync(source, schema, scope, runDirectory, staging, tally, current.Mine?.ContentHash, request.Progress, started, cancellationToken);
             if (staged is null)
             {
                 var unchanged = Report(RunStatus.Unchanged) with { PreviousVersion = current.Version?.Version, PreviousAccepted = current.Mine?.RowCount, PreviousRowsRead = current.Mine?.RowsRead };
@@ -120,13 +144,17 @@ public sealed partial class IngestionRunner
                 return held;
             }
 
+            await TestPausePoint.ReachedAsync("parquet", cancellationToken);
+            request.Progress?.Report(new RunProgress(RunProgress.Publishing, tally.Read, _time.GetUtcNow() - started));
             var version = await NextVersionAsync(schema.Name, cancellationToken);
             moved = _lake.VersionDirectory(schema.Name, version);
             Directory.Move(staging, moved);
+            await TestPausePoint.ReachedAsync("publish", cancellationToken);
             report = report with { Version = version, Stage = null };
             // CHECKPOINT: the files are in place; one catalog transaction makes them current.
             await _catalog.Datasets.PublishAsync(publish with { Version = version, Directory = moved, Files = PartFiles(moved), ReportJson = report.ToJson() }, cancellationToken);
             moved = null;
+            RunnerLog.RunSucceeded(_logger, runId, source.Id, version, tally.Read, tally.Accepted, tally.Quarantined, tally.Duplicates);
             await SaveScopeAsync(source, newScope, cancellationToken);
             await ApplyRetentionAsync(schema.Name, cancellationToken);
             await PublishQualityAsync(schema.Name, runId, cancellationToken);
@@ -134,20 +162,37 @@ public sealed partial class IngestionRunner
         }
         catch (Exception e)
         {
+            // Free the disk before anything else: a full disk must not stay full, and the failure must
+            // still be recordable (the scratch of this run is usually what filled it).
+            LakeRecovery.Delete(staging, null);
+            if (moved is not null) LakeRecovery.Delete(moved, null);
+            moved = null;
+            LakeRecovery.DeleteScratch(runDirectory, null);
             var failure = e switch
             {
                 DataHubException d => d,
                 OperationCanceledException => new DataHubException(FailureKind.Transient, "RUN_CANCELLED", "运行已取消", fix: "重新运行该数据源"),
+                _ when DiskFull.Is(e) => DiskFull.Failure(_lake.Root, e),
                 // A defect of ours: the engineer's message goes to the log only (it may quote a value).
                 _ => new DataHubException(FailureKind.System, "RUN_INTERNAL", $"平台内部错误（{e.GetType().Name}），本次未发布", fix: "请把运行编号告知运维；详情见服务日志"),
             };
-            if (failure.Kind == FailureKind.System) _logger.LogError(e, "Run {RunId} of source {SourceId} failed with an internal error", runId, source.Id);
-            else _logger.LogWarning("Run {RunId} of source {SourceId} failed: {Code}", runId, source.Id, failure.Code);
+            if (failure.Kind == FailureKind.System) RunnerLog.RunFailedInternal(_logger, e, runId, source.Id, failure.Code);
+            else RunnerLog.RunFailed(_logger, runId, source.Id, failure.Code, failure.Kind);
+            var kind = KindName(failure.Kind);
             var report = Report(RunStatus.Failed) with
             {
-                ErrorCode = failure.Code, Error = failure.UserMessage, ErrorWhere = failure.Where, ErrorFix = failure.Fix,
+                ErrorCode = failure.Code, Error = failure.UserMessage, ErrorWhere = failure.Where, ErrorFix = failure.Fix, FailureKind = kind,
             };
-            await _catalog.Runs.FailAsync(runId, tally.Counted ? tally.Counts : null, report.ToJson(), failure.Code, failure.UserMessage, CancellationToken.None);
+            try
+            {
+                await _catalog.Runs.FailAsync(runId, tally.Counted ? tally.Counts : null, report.ToJson(), failure.Code, failure.UserMessage, kind, CancellationToken.None);
+            }
+            catch (Exception recordError) when (recordError is not OutOfMemoryException)
+            {
+                // The catalog may be on the full disk too: the run stays "running" until the next
+                // start-up's recovery marks it interrupted. The user still gets the report.
+                RunnerLog.FailureNotRecorded(_logger, recordError, runId);
+            }
             if (e is OperationCanceledException) throw;
             return report;
         }
@@ -211,7 +256,7 @@ public sealed partial class IngestionRunner
 
     private async Task<(string Part, ConnectorState? State, string Hash, IReadOnlyList<string> Streets)?> StageAsync(
         SourceDefinition source, DatasetSchema schema, ResolvedScope? scope, string runDirectory, string staging, RunTally tally,
-        string? previousHash, CancellationToken cancellationToken)
+        string? previousHash, IProgress<RunProgress>? progress, DateTimeOffset started, CancellationToken cancellationToken)
     {
         var connector = _connectors.Get(source.ConnectorType);
         CheckOptions(source, connector.Spec);
@@ -244,7 +289,11 @@ public sealed partial class IngestionRunner
             foreach (var w in batch.Warnings ?? []) tally.AddConnectorWarning(w);
             state = batch.State ?? state;
             cancellationToken.ThrowIfCancellationRequested();
+            progress?.Report(new RunProgress(RunProgress.Reading, tally.Read, _time.GetUtcNow() - started));
+            await TestPausePoint.ReachedAsync("reading", cancellationToken);
         }
+        await TestPausePoint.ReachedAsync("staging", cancellationToken);
+        progress?.Report(new RunProgress(RunProgress.Writing, tally.Read, _time.GetUtcNow() - started));
         var hash = hasher.Finish();
         if (previousHash == hash) return null; // the same input as the current part: nothing new to publish
         if (tally.Read == 0 && connector.Spec.SupportsIncremental && previousHash is not null) return null; // an empty delta
@@ -254,6 +303,7 @@ public sealed partial class IngestionRunner
 
         tally.Stage = "去重写出";
         FileModes.CreateRestricted(staging);
+        stage.Cancellation = cancellationToken;
         var (rows, duplicates, conflicts, part) = stage.Finish(staging, LakeLayout.PartFileName(source.Id), runDirectory);
         tally.MoveToQuarantine(conflicts, "KEY_CONFLICT");
         tally.Finish(rows, duplicates);
@@ -332,6 +382,14 @@ public sealed partial class IngestionRunner
             throw new DataHubException(FailureKind.Transient, "DATASET_BUSY", $"数据集“{title}”正由另一次运行写入", dataset, "等那次运行结束后再试", e);
         }
     }
+
+    private static string KindName(FailureKind kind) => kind switch
+    {
+        FailureKind.Config => RunFailureKinds.Config,
+        FailureKind.Data => RunFailureKinds.Data,
+        FailureKind.Transient => RunFailureKinds.Transient,
+        _ => RunFailureKinds.System,
+    };
 
     private string NewRunId() =>
         _time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));

@@ -63,6 +63,9 @@ public sealed record RunReport
     public string? ErrorWhere { get; init; }
     public string? ErrorFix { get; init; }
 
+    /// <summary>Why the run failed (<c>config</c>, <c>data</c>, <c>transient</c>, <c>system</c>): a scheduler retries only <c>transient</c>.</summary>
+    public string? FailureKind { get; init; }
+
     public bool Succeeded => Status == "succeeded";
 
     public static readonly JsonSerializerOptions Json = new()

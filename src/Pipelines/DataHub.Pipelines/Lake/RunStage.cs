@@ -152,23 +152,55 @@ internal sealed class RunStage : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Closes and deletes the scratch. Each step on its own: on a full disk flushing the staging CSV
+    /// fails, and that must neither hide the run's own failure nor keep the files (and the disk full).
+    /// </summary>
     public void Dispose()
     {
-        _accepted?.Dispose();
-        _quarantine?.Dispose();
-        _fieldIssues?.Dispose();
-        _conn.Dispose();
+        Try(() => _accepted?.Dispose());
+        Try(() => _quarantine?.Dispose());
+        Try(_conn.Dispose);
+        Try(() => _fieldIssues?.Dispose());
         foreach (var f in new[] { _dbPath, _dbPath + ".wal", _stagingCsv })
         {
-            if (File.Exists(f)) File.Delete(f);
+            Try(() => { if (File.Exists(f)) File.Delete(f); });
+        }
+        Try(() => { if (Directory.Exists(_dbPath + ".tmp")) Directory.Delete(_dbPath + ".tmp", recursive: true); });
+    }
+
+    private static void Try(Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DuckDBException or ObjectDisposedException)
+        {
+            // Best effort: start-up recovery removes whatever is left.
         }
     }
 
-    private void Exec(string sql)
+    /// <summary>Cancelling the run interrupts the statement running inside DuckDB (a long COPY included). Set before <see cref="Finish"/>.</summary>
+    public CancellationToken Cancellation { get; set; }
+
+    private void Exec(string sql) => Exec(sql, Cancellation);
+
+    /// <summary>Runs one statement; cancelling interrupts it inside DuckDB (a long COPY included).</summary>
+    public void Exec(string sql, CancellationToken cancellationToken)
     {
         using var cmd = _conn.CreateCommand();
         cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
+        cancellationToken.ThrowIfCancellationRequested();
+        using var registration = cancellationToken.Register(static c => ((DuckDBCommand)c!).Cancel(), cmd);
+        try
+        {
+            cmd.ExecuteNonQuery();
+        }
+        catch (DuckDBException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
     }
 
     private long Scalar(string sql)

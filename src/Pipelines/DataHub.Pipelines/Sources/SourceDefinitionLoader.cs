@@ -103,7 +103,7 @@ public static class SourceDefinitionLoader
             new CatalogTerms(Need(catalog.ResourceCode, "catalog.resource_code"), Need(catalog.ShareType, "catalog.share_type"), catalog.ShareCondition, Need(catalog.UpdateCycle, "catalog.update_cycle")),
             connectorType,
             d.Connector.Where(kv => kv.Key != "type").ToDictionary(kv => kv.Key, kv => kv.Value),
-            fields) { Scope = scope };
+            fields) { Scope = scope, Schedule = string.IsNullOrWhiteSpace(d.Schedule) ? null : d.Schedule.Trim() };
     }
 
     private static string FirstLine(string s) => s.Split('\n')[0];
@@ -121,6 +121,7 @@ public static class SourceDefinitionLoader
         public CatalogDto? Catalog { get; set; }
         public Dictionary<string, string>? Connector { get; set; }
         public Dictionary<string, FieldDto>? Fields { get; set; }
+        public string? Schedule { get; set; }
         public List<string>? Scope { get; set; }
     }
 
