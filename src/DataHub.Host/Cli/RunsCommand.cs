@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DataHub.Core.Failures;
 using DataHub.Host.Jobs;
 using DataHub.Pipelines.Ingestion;
 using Hangfire;
