@@ -13,7 +13,7 @@ public static class CommandLine
     public const int Failed = 1;
     public const int UsageError = 2;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help", "aggregate-only", "force", "no-jobs" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help", "aggregate-only", "force", "no-jobs", "reset" };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -33,6 +33,7 @@ public static class CommandLine
                 "versions" => await VersionsCommand.RunAsync(parsed, stdout, cancellationToken),
                 "rollback" => await RollbackCommand.RunAsync(parsed, stdout, cancellationToken),
                 "config" => await ConfigCommand.RunAsync(parsed, stdout),
+                "simulate" => await SimulateCommand.RunAsync(parsed, stdout, cancellationToken),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
             };
@@ -104,6 +105,10 @@ public static class CommandLine
                   目录信息（政务信息资源目录），每次修改保存为新版本。
               datahub catalog export [--dcat FILE.jsonld] [--xlsx FILE.xlsx] [--base-url https://…]
                   导出开放数据的 DCAT-AP（JSON-LD）和目录表（信息资源、信息项）。
+              datahub simulate [--data DIR] [--district 320113] [--rows 20000] [--seed N] [--postgres CONN] [--port 0] [--reset]
+                  启动模拟区县的四个部门系统（公安人口库、卫健 FHIR、市场监管接口、住建 Excel），写出各部门的数据源定义和真值文件。
+              datahub simulate advance [--data DIR] [--postgres CONN]
+                  模拟区县推进一天（新增、变更、迁居、死亡、迁出），供增量运行读取。
 
             DIR 默认为当前目录下的 datahub-data。目录库默认是 DIR 中的 SQLite 文件；
             较大的部署用 --catalog-postgres "Host=…;Database=…;Username=…;Password=…"

@@ -29,7 +29,8 @@ public sealed class DemoProcessTests
         try
         {
             var output = new StringBuilder();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            // The demo generates and ingests four departments (police database, Excel, REST, FHIR).
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             string? root = null;
             while (!output.ToString().Contains("Ctrl+C", StringComparison.Ordinal))
             {

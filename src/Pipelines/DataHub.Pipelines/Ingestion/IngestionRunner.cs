@@ -30,6 +30,7 @@ public sealed partial class IngestionRunner
     private readonly TimeProvider _time;
     private readonly LakeLayout _lake;
     private readonly RecordIdHasher _hasher;
+    private readonly RawZone _raw;
     private readonly ILogger _logger;
     private readonly LakeRecovery _recovery;
 
@@ -44,6 +45,7 @@ public sealed partial class IngestionRunner
         _lake = new LakeLayout(options.LakeRoot);
         _hasher = new RecordIdHasher(options.RecordIdKey);
         _recovery = new LakeRecovery(catalog, _lake);
+        _raw = new RawZone(options.ResolvedRawRoot);
     }
 
     public LakeLayout Lake => _lake;
@@ -73,6 +75,8 @@ public sealed partial class IngestionRunner
         return report;
     }
 
+    public RawZone Raw => _raw;
+
     /// <summary>
     /// Runs the source defined in <paramref name="sourceFile"/>. A definition that cannot be loaded
     /// throws <see cref="DataHubException"/> (nothing was started); every later failure is returned
@@ -96,7 +100,23 @@ public sealed partial class IngestionRunner
         var started = _time.GetUtcNow();
         await _catalog.Runs.StartAsync(runId, source.Id, schema.Name, cancellationToken);
         RunnerLog.RunStarted(_logger, runId, source.Id);
-        var tally = new RunTally();
+        var retried = new List<string>();
+        for (var attempt = 1; ; attempt++)
+        {
+            var report = await AttemptAsync(source, schema, scope, scopes, request, runId, started, attempt, retried, cancellationToken);
+            if (report is not null) return report;
+        }
+    }
+
+    /// <summary>
+    /// One attempt of a run: the report, or null when a transient failure of the source (briefly
+    /// unreachable or busy) should be retried: the whole read is repeated, nothing of the failed
+    /// attempt is kept, after a wait that doubles each time.
+    /// </summary>
+    private async Task<RunReport?> AttemptAsync(SourceDefinition source, DatasetSchema schema, ResolvedScope? scope, IReadOnlyList<SourceScope> scopes,
+        RunRequest request, string runId, DateTimeOffset started, int attempt, List<string> retried, CancellationToken cancellationToken)
+    {
+        var tally = new RunTally { Attempts = attempt, RetriedFailures = retried.ToArray() };
         var staging = _lake.StagingDirectory(schema.Name, runId);
         var runDirectory = _lake.RunDirectory(runId);
         string? moved = null;
@@ -104,21 +124,23 @@ public sealed partial class IngestionRunner
         try
         {
             var current = await CurrentAsync(schema.Name, source.Id, cancellationToken);
-            var staged = await StageAsync(source, schema, scope, runDirectory, staging, tally, current.Mine?.ContentHash, request.Progress, started, cancellationToken);
+            var staged = await StageAsync(source, schema, scope, runId, runDirectory, staging, tally, current, request.Progress, started, cancellationToken);
             if (staged is null)
             {
                 var unchanged = Report(RunStatus.Unchanged) with { PreviousVersion = current.Version?.Version, PreviousAccepted = current.Mine?.RowCount, PreviousRowsRead = current.Mine?.RowsRead };
                 await _catalog.Datasets.FinishUnchangedAsync(runId, tally.Counts, unchanged.ToJson(), cancellationToken);
                 return unchanged;
             }
-            var (partPath, state, hash, streets) = staged.Value;
+            var (result, state, hash, streets) = staged.Value;
+            var partPath = result.Part;
             var newScope = scope ?? new ResolvedScope(streets, Declared: false);
             if (scope is null) SourceScopeRules.CheckOverlap(source, newScope.Codes, scopes);
 
             tally.Stage = "复核";
-            await ParquetReadBack.VerifyAsync(partPath, schema, tally.Accepted, cancellationToken);
+            await ParquetReadBack.VerifyAsync(partPath, schema, result.VersionRows, cancellationToken);
             var parts = CarryOtherParts(current, source.Id, staging);
-            parts.Add(new VersionPart(source.Id, Path.GetFileName(partPath), tally.Accepted, tally.Read, hash, runId));
+            // An incremental part stands for the whole source: its size is what the next read is compared with.
+            parts.Add(new VersionPart(source.Id, Path.GetFileName(partPath), result.VersionRows, tally.Incremental ? result.VersionRows : tally.Read, hash, runId));
             FileModes.RestrictDirectory(staging);
 
             var holdReasons = HoldReasons(tally, current.Mine);
@@ -157,8 +179,18 @@ public sealed partial class IngestionRunner
             RunnerLog.RunSucceeded(_logger, runId, source.Id, version, tally.Read, tally.Accepted, tally.Quarantined, tally.Duplicates);
             await SaveScopeAsync(source, newScope, cancellationToken);
             await ApplyRetentionAsync(schema.Name, cancellationToken);
+            _raw.Prune(source.Id, _options.RawRetention, _time.GetUtcNow());
             await PublishQualityAsync(schema.Name, runId, cancellationToken);
             return report;
+        }
+        catch (DataHubException e) when (e.IsTransient && e.Code != "DATASET_BUSY" && attempt < _options.MaxAttempts && !cancellationToken.IsCancellationRequested)
+        {
+            retried.Add(e.Code);
+            RunnerLog.RunRetrying(_logger, runId, source.Id, attempt, e.Code);
+            LakeRecovery.DeleteScratch(runDirectory, null);
+            var delay = _options.RetryDelay * Math.Pow(2, attempt - 1);
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, _time, cancellationToken);
+            return null;
         }
         catch (Exception e)
         {
@@ -254,27 +286,55 @@ public sealed partial class IngestionRunner
 
     private static string Share(long part, long whole) => whole == 0 ? "0%" : ((double)part / whole).ToString("P1", CultureInfo.InvariantCulture);
 
-    private async Task<(string Part, ConnectorState? State, string Hash, IReadOnlyList<string> Streets)?> StageAsync(
-        SourceDefinition source, DatasetSchema schema, ResolvedScope? scope, string runDirectory, string staging, RunTally tally,
-        string? previousHash, IProgress<RunProgress>? progress, DateTimeOffset started, CancellationToken cancellationToken)
+    private async Task<(StageResult Result, ConnectorState? State, string Hash, IReadOnlyList<string> Streets)?> StageAsync(
+        SourceDefinition source, DatasetSchema schema, ResolvedScope? scope, string runId, string runDirectory, string staging, RunTally tally,
+        CurrentState current, IProgress<RunProgress>? progress, DateTimeOffset started, CancellationToken cancellationToken)
     {
         var connector = _connectors.Get(source.ConnectorType);
         CheckOptions(source, connector.Spec);
         var config = new SourceConfig(source.Id, source.ConnectorOptions, source.BaseDirectory);
         var stream = await connector.DiscoverAsync(config, cancellationToken);
+        tally.SourceNotes = stream.Notes;
+        tally.SourceColumns = stream.Columns.Select(c => new ColumnInfo(c.Name, c.DeclaredType)).ToList();
+        tally.Drift = SchemaDriftCheck.Compare(await PreviousColumnsAsync(source, schema, cancellationToken), stream.Columns);
         var normalizer = RecordNormalizer.Bind(source, schema, stream.Columns, _catalog.Divisions, _hasher);
-        var previous = await _catalog.Datasets.GetSourceStateAsync(source.Id, cancellationToken);
+        var previousHash = current.Mine?.ContentHash;
+        // An incremental read is merged into this source's part of the current version. The state and
+        // the version are committed together; without that part, the read starts over in full.
+        var previousRows = current.Mine is { } mine && Path.Combine(current.Version!.Directory, mine.File) is var file && File.Exists(file)
+            ? new[] { file } : null;
+        var previous = previousRows is null ? null : await _catalog.Datasets.GetSourceStateAsync(source.Id, cancellationToken);
         ConnectorState? state = null;
+        var incremental = false;
         using var hasher = new InputHasher(source.Text, schema.Version);
         var streets = new SortedSet<string>(StringComparer.Ordinal);
         tally.Stage = "校验入库";
         using var stage = new RunStage(schema, runDirectory, _options.DuckDbMemoryLimit, _options.DuckDbThreads);
+        using var raw = new RawZoneWriter(_raw, source.Id, runId);
         await foreach (var batch in connector.ReadAsync(config, previous is null ? null : new ConnectorState(previous), cancellationToken))
         {
             foreach (var record in batch.Records)
             {
                 hasher.Add(record);
+                if (record.IsDeletion)
+                {
+                    var (recordId, problems) = normalizer.RecordIdOf(record);
+                    raw.Add(batch.Columns, record, recordId);
+                    if (recordId is null)
+                    {
+                        var rejected = new NormalizedRecord(record.Position, null, problems, []);
+                        tally.Count(rejected);
+                        stage.AddQuarantined(rejected, Original(batch.Columns, record));
+                    }
+                    else
+                    {
+                        tally.CountDeletion();
+                        stage.AddDeleted(recordId, record.Position);
+                    }
+                    continue;
+                }
                 var result = normalizer.Normalize(record);
+                raw.Add(batch.Columns, record, result.Row?[schema.KeyField]);
                 if (result.Accepted && schema.ScopeField is { } sf && result.Row![sf] is { } community)
                 {
                     if (scope is not null && !scope.Contains(community))
@@ -287,16 +347,24 @@ public sealed partial class IngestionRunner
                 else stage.AddQuarantined(result, Original(batch.Columns, record));
             }
             foreach (var w in batch.Warnings ?? []) tally.AddConnectorWarning(w);
-            state = batch.State ?? state;
+            if (batch.State is not null)
+            {
+                state = batch.State;
+                incremental = batch.IsDelta;
+            }
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(new RunProgress(RunProgress.Reading, tally.Read, _time.GetUtcNow() - started));
             await TestPausePoint.ReachedAsync("reading", cancellationToken);
         }
         await TestPausePoint.ReachedAsync("staging", cancellationToken);
         progress?.Report(new RunProgress(RunProgress.Writing, tally.Read, _time.GetUtcNow() - started));
+        tally.RawFile = raw.Finish();
         var hash = hasher.Finish();
-        if (previousHash == hash) return null; // the same input as the current part: nothing new to publish
-        if (tally.Read == 0 && connector.Spec.SupportsIncremental && previousHash is not null) return null; // an empty delta
+        if (incremental && previousRows is null)
+            throw new DataHubException(FailureKind.System, "RUN_DELTA_WITHOUT_BASE", "连接器返回了增量数据，但没有可合并的上一版本", $"数据源 {source.Id}", "这是平台缺陷，请报告运维");
+        tally.Incremental = incremental;
+        if (!incremental && previousHash == hash) return null; // the same input as the current part: nothing new to publish
+        if (tally.Read == 0 && (incremental || (connector.Spec.SupportsIncremental && previousHash is not null))) return null; // an empty delta
         if (tally.Read == 0)
             throw new DataHubException(FailureKind.Data, "SOURCE_NO_ROWS", "源数据只有表头，没有任何数据行；为免清空现有数据，本次不发布",
                 $"数据源 {source.Id}", "确认部门导出时选择了正确的范围，再重新运行");
@@ -304,16 +372,35 @@ public sealed partial class IngestionRunner
         tally.Stage = "去重写出";
         FileModes.CreateRestricted(staging);
         stage.Cancellation = cancellationToken;
-        var (rows, duplicates, conflicts, part) = stage.Finish(staging, LakeLayout.PartFileName(source.Id), runDirectory);
-        tally.MoveToQuarantine(conflicts, "KEY_CONFLICT");
-        tally.Finish(rows, duplicates);
+        var result = stage.Finish(staging, LakeLayout.PartFileName(source.Id), runDirectory, incremental ? previousRows : null);
+        tally.MoveToQuarantine(result.Conflicts, "KEY_CONFLICT");
+        tally.Finish(result);
         tally.FieldIssues = stage.KeptFieldIssues();
-        if (tally.Accepted == 0)
+        if (tally.Accepted == 0 && !incremental)
             throw new DataHubException(FailureKind.Data, "SOURCE_ALL_QUARANTINED", $"全部 {tally.Read} 行均未通过校验；为免清空现有数据，本次不发布",
                 $"数据源 {source.Id}，隔离明细 {Path.Combine(runDirectory, "quarantine.parquet")}", "查看隔离原因：多半是映射的列不对或导出格式变了");
-        if (tally.Read != tally.Accepted + tally.Quarantined + tally.Duplicates)
-            throw new DataHubException(FailureKind.System, "RUN_ACCOUNTING", "行数核对不平（读取 ≠ 接收 + 隔离 + 重复），本次不发布", fix: "这是平台缺陷，请报告运维");
-        return (part, state, hash, streets.ToArray());
+        if (result.VersionRows == 0)
+            throw new DataHubException(FailureKind.Data, "SOURCE_WOULD_EMPTY", $"本次增量删除了全部 {result.Deleted} 行，新版本将为空；为免清空现有数据，本次不发布",
+                $"数据源 {source.Id}", "与部门确认是否真的要删除全部数据；确认后请联系运维处理");
+        if (tally.Read != tally.Accepted + tally.Quarantined + tally.Duplicates + tally.DeletionsRead)
+            throw new DataHubException(FailureKind.System, "RUN_ACCOUNTING", "行数核对不平（读取 ≠ 接收 + 隔离 + 重复 + 删除记录），本次不发布", fix: "这是平台缺陷，请报告运维");
+        return (result, state, hash, streets.ToArray());
+    }
+
+    /// <summary>The columns the last successful run of this source saw, from its run report (null if none).</summary>
+    private async Task<IReadOnlyList<ColumnInfo>?> PreviousColumnsAsync(SourceDefinition source, DatasetSchema schema, CancellationToken cancellationToken)
+    {
+        var runs = await _catalog.Runs.RecentAsync(schema.Name, 50, cancellationToken);
+        var last = runs.FirstOrDefault(r => r.SourceId == source.Id && r.Status == "succeeded" && r.ReportJson is not null);
+        if (last is null) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<RunReport>(last.ReportJson!, RunReport.Json)?.SourceColumns;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task<long> NextVersionAsync(string dataset, CancellationToken cancellationToken) =>

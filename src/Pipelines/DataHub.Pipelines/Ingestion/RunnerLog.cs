@@ -30,4 +30,7 @@ internal static partial class RunnerLog
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Removed {Count} leftovers of interrupted runs (staging, scratch, uncommitted version folders)")]
     public static partial void LeftoversRemoved(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Run {RunId} of source {SourceId}: attempt {Attempt} failed transiently ({Code}); retrying")]
+    public static partial void RunRetrying(ILogger logger, string runId, string sourceId, int attempt, string code);
 }
