@@ -19,6 +19,8 @@ internal sealed record BenchArgs
           all            both (default)
           feed-http      DataHub's feed against ASP.NET Core OData + EF Core + SQLite over HTTP on
                          loopback, same rows and queries; DuckDB alone; 32 concurrent clients
+          connectors     every connector reading the same rows (CSV, Excel, SQLite, PostgreSQL) and
+                         the Excel reader candidates; rows/s and peak memory against the CSV connector
 
         Options:
           --rows N[,N...]   rows of the simulated export; a list runs each size (default 200000)
@@ -34,6 +36,7 @@ internal sealed record BenchArgs
                             each (peak working set is then process-wide, not per measurement)
           --no-gb18030      skip the pipeline run on the demo's GB18030 export
           --no-stages       skip the pipeline stage breakdown (connector read, read + normalise)
+          --postgres CS     PostgreSQL server for the connectors benchmark (default: DATAHUB_TEST_POSTGRES)
           --help            this text
 
         """;
@@ -45,6 +48,9 @@ internal sealed record BenchArgs
     public bool FeedHttp { get; init; }
 
     public int LoadSeconds { get; init; } = 20;
+    public bool Connectors { get; init; }
+
+    public string? Postgres { get; init; }
 
     public IReadOnlyList<int> Rows { get; init; } = [200_000];
 
@@ -110,6 +116,9 @@ internal sealed record BenchArgs
                 case "--no-gb18030":
                     result = result with { Gb18030 = false };
                     break;
+                case "--postgres":
+                    result = result with { Postgres = Value() };
+                    break;
                 case "--no-stages":
                     result = result with { Stages = false };
                     break;
@@ -126,7 +135,8 @@ internal sealed record BenchArgs
             "ingest" => result with { Ingest = true },
             "scoped-query" => result with { ScopedQuery = true },
             "feed-http" => result with { FeedHttp = true },
-            var other => throw new BenchUsageException($"Unknown benchmark {other}: use ingest, scoped-query, feed-http or all."),
+            "connectors" => result with { Connectors = true },
+            var other => throw new BenchUsageException($"Unknown benchmark {other}: use ingest, scoped-query, feed-http, connectors or all."),
         };
     }
 

@@ -13,6 +13,7 @@ internal static class BenchRunner
         var ingest = new List<IngestResult>();
         var scoped = new List<ScopedResult>();
         var feeds = new List<string>();
+        var connectors = new List<ConnectorResult>();
         using (var workspace = Workspace.Create(args.Out))
         {
             await log.WriteLineAsync($"Work folder: {workspace.Root} (deleted at the end)");
@@ -22,10 +23,11 @@ internal static class BenchRunner
                 if (args.Ingest) ingest.Add(await IngestBenchmark.RunAsync(args, workspace, export, log, cancellationToken));
                 if (args.ScopedQuery) scoped.Add(await ScopedQueryBenchmark.RunAsync(args, workspace, export, log, cancellationToken));
                 if (args.FeedHttp) feeds.Add(await FeedHttpBenchmark.RunAsync(args, workspace, export, log, cancellationToken));
+                if (args.Connectors) connectors.Add(await ConnectorBenchmark.RunAsync(args, workspace, export, log, cancellationToken));
             }
         }
 
-        var run = Report.Run(args, commandLine, machine, ingest, scoped, clock.Elapsed) + string.Concat(feeds);
+        var run = Report.Run(args, commandLine, machine, ingest, scoped, clock.Elapsed) + string.Concat(feeds) + ConnectorBenchmark.Render(connectors);
         await stdout.WriteAsync(Report.FileHeader + run);
         var path = args.Results ?? DefaultResultsPath();
         if (args.Append && File.Exists(path)) await File.AppendAllTextAsync(path, "\n---\n\n" + run, cancellationToken);

@@ -5,6 +5,7 @@ namespace DataHub.Host.Composition;
 /// <code>
 /// catalog.db            the catalog (SQLite)
 /// lake/                 versioned Parquet datasets, quarantine and run artefacts
+/// raw/                  what each run read, per source and run (0700/0600, kept 90 days)
 /// secrets/              keys that must never leave the machine (record-id key, serving key)
 /// sources/              declared sources and, for the demo, the simulated department exports
 /// credentials.json      demo principals and their secrets (demo only)

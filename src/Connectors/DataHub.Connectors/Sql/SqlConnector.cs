@@ -167,7 +167,7 @@ internal sealed class SqlConnector : ISourceConnector
             SqlCursorValue.From(maxCursor) ?? previous?.Cursor,
             SqlCursorValue.From(maxTombstone) ?? previous?.TombstoneCursor,
             position);
-        yield return new RecordBatch(columns, batch, next.ToState(), delta);
+        yield return new RecordBatch(columns, batch, next.ToState(), IsDelta: delta);
     }
 
     /// <summary>The cursor and status columns the source file names must exist: say which exist when one does not.</summary>
