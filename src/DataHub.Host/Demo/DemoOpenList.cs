@@ -7,12 +7,22 @@ namespace DataHub.Host.Demo;
 
 /// <summary>
 /// The demo's open list: the population dataset opened to every community of 栖霞区 (the ID
-/// number masked by the access policy) and to 马群街道, both conditional; and one pending request
-/// (the analyst asks for aggregate statistics) for the steward to decide. Added once per catalog.
+/// number masked by the access policy) and to 马群街道, both conditional; the district's other
+/// datasets (housing, enterprises, health, quality) opened to every community, each under its own
+/// share type; and one pending request (the analyst asks for aggregate statistics) for the steward
+/// to decide. Added once per catalog, for the datasets the catalog has.
 /// </summary>
 public static class DemoOpenList
 {
     public const string Dataset = "population";
+
+    private static readonly (string Dataset, string Share, string? Conditions)[] Others =
+    [
+        ("housing", ShareTypes.Conditional, "仅用于本社区实有房屋和出租房屋管理"),
+        ("enterprise", ShareTypes.Unconditional, null),
+        ("health", ShareTypes.Conditional, "仅用于本社区健康服务和随访，不得用于其他目的"),
+        ("quality", ShareTypes.Unconditional, null),
+    ];
 
     public static async Task<IReadOnlyList<Grant>> EnsureAsync(DataHubCatalog catalog, CancellationToken cancellationToken)
     {
@@ -24,6 +34,11 @@ public static class DemoOpenList
             "仅用于本社区网格化服务管理，不得向第三方提供", null, null, null), steward, cancellationToken);
         await catalog.OpenList.AddAsync(new GrantSpec(Dataset, null, ["320113002"], null, false, ShareTypes.Conditional,
             "仅用于本街道人口服务管理", null, null, null), steward, cancellationToken);
+        foreach (var (dataset, share, conditions) in Others)
+        {
+            if (await catalog.Datasets.GetAsync(dataset, cancellationToken) is null) continue;
+            await catalog.OpenList.AddAsync(new GrantSpec(dataset, DivisionLevel.Community, [], null, false, share, conditions, null, null, null), steward, cancellationToken);
+        }
         await catalog.OpenList.RequestAsync(Dataset, analyst, "全区人口结构统计分析（只需汇总数）", null, true, null, cancellationToken);
         return await catalog.OpenList.ListAsync(cancellationToken);
     }

@@ -114,6 +114,32 @@ public sealed class SecurityMatrixTests(GrantedServer server) : IClassFixture<Gr
         }
     }
 
+    [Fact]
+    public async Task AggregateOnly_AnswersApply_WithoutGroupsSmallerThanTheMinimumCell()
+    {
+        using var http = server.Http("analyst");
+        var byCommunity = await ValuesOf(http, "?$apply=" + Uri.EscapeDataString("groupby((社区代码),aggregate($count as 人数))"));
+        Assert.NotEmpty(byCommunity);
+        Assert.All(byCommunity, row => Assert.True(row.GetProperty("人数").GetInt64() >= 5));
+
+        // One person singled out by a filter is not a statistic: the group is left out, so nothing comes back.
+        using var steward = server.Http("steward");
+        var someone = (await ValuesOf(steward, "?$top=1&$select=" + Uri.EscapeDataString("记录编号")))[0].GetProperty("记录编号").GetString()!;
+        var single = await ValuesOf(http, "?$apply=" + Uri.EscapeDataString($"filter(记录编号 eq '{someone}')/aggregate($count as 人数)"));
+        Assert.Empty(single);
+        var fine = await ValuesOf(http, "?$apply=" + Uri.EscapeDataString($"groupby((性别,社区代码),aggregate($count as 人数))"));
+        Assert.All(fine, row => Assert.True(row.GetProperty("人数").GetInt64() >= 5));
+    }
+
+    private async Task<JsonElement[]> ValuesOf(HttpClient http, string query)
+    {
+        using var response = await http.GetAsync(server.Url(Set + query));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        using var doc = JsonDocument.Parse(body);
+        return doc.RootElement.GetProperty("value").EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
+
     [Theory]
     [InlineData("steward", "wrong-password-123")]
     [InlineData("maqun-community", "")]

@@ -29,6 +29,7 @@ public sealed class VersionedFeedTests
         Assert.Equal(1, (await engine.Runner.RunAsync(source, default)).Version);
         var (_, second) = await DemoSetup.PrepareAsync(engine, rows: 1200, seed: 6, default);
         Assert.Equal(2, (await engine.Runner.RunAsync(source, new RunRequest { Force = true }, default)).Version);
+        await DataHub.Host.Demo.DemoOpenList.EnsureAsync(engine.Catalog, default);
         await using var app = DataHubWebApp.Create(engine, new WebOptions { Urls = "http://127.0.0.1:0", PageSize = 50 });
         await app.StartAsync();
         var served = app.Services.GetRequiredService<CatalogServedDatasets>();

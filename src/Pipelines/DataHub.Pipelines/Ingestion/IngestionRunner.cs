@@ -333,18 +333,18 @@ public sealed partial class IngestionRunner
                     }
                     continue;
                 }
-                var result = normalizer.Normalize(record);
-                raw.Add(batch.Columns, record, result.Row?[schema.KeyField]);
-                if (result.Accepted && schema.ScopeField is { } sf && result.Row![sf] is { } community)
+                var normalized = normalizer.Normalize(record);
+                raw.Add(batch.Columns, record, normalized.Row?[schema.KeyField]);
+                if (normalized.Accepted && schema.ScopeField is { } sf && normalized.Row![sf] is { } community)
                 {
                     if (scope is not null && !scope.Contains(community))
-                        result = new NormalizedRecord(result.Position, null, [new Problem("OUT_OF_SOURCE_SCOPE", sf,
+                        normalized = new NormalizedRecord(normalized.Position, null, [new Problem("OUT_OF_SOURCE_SCOPE", sf,
                             $"社区代码不在本数据源负责的区划内（{string.Join("、", scope.Codes)}）")], []);
                     else if (scope is null) streets.Add(community[..Math.Min(9, community.Length)]);
                 }
-                tally.Count(result);
-                if (result.Accepted) stage.AddAccepted(result);
-                else stage.AddQuarantined(result, Original(batch.Columns, record));
+                tally.Count(normalized);
+                if (normalized.Accepted) stage.AddAccepted(normalized);
+                else stage.AddQuarantined(normalized, Original(batch.Columns, record));
             }
             foreach (var w in batch.Warnings ?? []) tally.AddConnectorWarning(w);
             if (batch.State is not null)
