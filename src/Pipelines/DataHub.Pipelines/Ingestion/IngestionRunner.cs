@@ -143,7 +143,7 @@ public sealed partial class IngestionRunner
             parts.Add(new VersionPart(source.Id, Path.GetFileName(partPath), result.VersionRows, tally.Incremental ? result.VersionRows : tally.Read, hash, runId));
             FileModes.RestrictDirectory(staging);
 
-            var holdReasons = HoldReasons(tally, current.Mine);
+            var holdReasons = HoldReasons(tally, result.VersionRows, current.Mine);
             var report = Report(RunStatus.Succeeded) with
             {
                 Scope = newScope.Codes, ScopeDeclared = newScope.Declared, HoldReasons = holdReasons, Forced = request.Force && holdReasons.Count > 0,
@@ -179,7 +179,6 @@ public sealed partial class IngestionRunner
             RunnerLog.RunSucceeded(_logger, runId, source.Id, version, tally.Read, tally.Accepted, tally.Quarantined, tally.Duplicates);
             await SaveScopeAsync(source, newScope, cancellationToken);
             await ApplyRetentionAsync(schema.Name, cancellationToken);
-            _raw.Prune(source.Id, _options.RawRetention, _time.GetUtcNow());
             await PublishQualityAsync(schema.Name, runId, cancellationToken);
             return report;
         }
@@ -271,15 +270,17 @@ public sealed partial class IngestionRunner
         Directory.EnumerateFiles(directory, "part-*.parquet").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The publish guards (docs/PUBLISHING.md): a cut-off file, a drop in accepted rows, a much smaller input.</summary>
-    private List<string> HoldReasons(RunTally tally, VersionPart? previous)
+    /// <param name="partRows">The rows of this source's new part (for an incremental read: the previous part with the changes merged in).</param>
+    private List<string> HoldReasons(RunTally tally, long partRows, VersionPart? previous)
     {
         var reasons = tally.ConnectorWarningCodes.Contains("CSV_TRUNCATED")
             ? tally.ConnectorWarnings.Where(w => w.Contains("截断", StringComparison.Ordinal)).ToList()
             : [];
         if (previous is null) return reasons;
-        if (tally.Accepted < previous.RowCount * (1 - _options.HoldDropShare))
-            reasons.Add($"本数据源接收的行数从当前版本的 {previous.RowCount} 行降到 {tally.Accepted} 行（减少 {Share(previous.RowCount - tally.Accepted, previous.RowCount)}，超过允许的 {_options.HoldDropShare:P0}）");
-        if (tally.Read < previous.RowsRead * (1 - _options.HoldInputShrinkShare))
+        if (partRows < previous.RowCount * (1 - _options.HoldDropShare))
+            reasons.Add($"本数据源的行数从当前版本的 {previous.RowCount} 行降到 {partRows} 行（减少 {Share(previous.RowCount - partRows, previous.RowCount)}，超过允许的 {_options.HoldDropShare:P0}）");
+        // An incremental read carries only the changes: its size says nothing about completeness.
+        if (!tally.Incremental && tally.Read < previous.RowsRead * (1 - _options.HoldInputShrinkShare))
             reasons.Add($"输入只有 {tally.Read} 行，上次为 {previous.RowsRead} 行（减少 {Share(previous.RowsRead - tally.Read, previous.RowsRead)}），文件可能不完整");
         return reasons;
     }
@@ -359,6 +360,8 @@ public sealed partial class IngestionRunner
         await TestPausePoint.ReachedAsync("staging", cancellationToken);
         progress?.Report(new RunProgress(RunProgress.Writing, tally.Read, _time.GetUtcNow() - started));
         tally.RawFile = raw.Finish();
+        // Every read is kept in the raw zone, also an unchanged or held one: retention runs on each.
+        _raw.Prune(source.Id, _options.RawRetention, _time.GetUtcNow());
         var hash = hasher.Finish();
         if (incremental && previousRows is null)
             throw new DataHubException(FailureKind.System, "RUN_DELTA_WITHOUT_BASE", "连接器返回了增量数据，但没有可合并的上一版本", $"数据源 {source.Id}", "这是平台缺陷，请报告运维");

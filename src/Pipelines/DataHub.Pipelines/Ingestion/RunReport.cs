@@ -132,7 +132,9 @@ public sealed record RunReport
         if (NotSupplied.Count > 0) lines.Add($"  本数据源不提供的字段（保持为空）：{string.Join("、", NotSupplied)}");
         if (Scope.Count > 0) lines.Add($"  本数据源负责的区划：{string.Join("、", Scope)}{(ScopeDeclared ? "" : "（未声明，按首次运行的数据确定）")}");
         if (PreviousAccepted is not null)
-            lines.Add($"  与当前版本 v{PreviousVersion} 中本数据源部分对比：读取 {PreviousRowsRead} → {RowsRead}，接收 {PreviousAccepted} → {Accepted}");
+            lines.Add(Mode == "incremental"
+                ? $"  与当前版本 v{PreviousVersion} 中本数据源部分对比：行数 {PreviousAccepted} → {VersionRows}"
+                : $"  与当前版本 v{PreviousVersion} 中本数据源部分对比：读取 {PreviousRowsRead} → {RowsRead}，接收 {PreviousAccepted} → {Accepted}");
         foreach (var r in HoldReasons) lines.Add($"  {(Forced ? "已强制发布（--force），忽略" : "暂停原因")}：{r}");
         if (Status == "held") lines.Add($"  审核后发布：datahub runs approve {RunId}；放弃：datahub runs reject {RunId}");
         if (Version is not null) lines.Add($"  已发布版本 v{Version}");
