@@ -22,6 +22,11 @@ public static class DemoOpenList
         ("enterprise", ShareTypes.Unconditional, null),
         ("health", ShareTypes.Conditional, "仅用于本社区健康服务和随访，不得用于其他目的"),
         ("quality", ShareTypes.Unconditional, null),
+        ("community_profile", ShareTypes.Conditional, "仅用于本社区服务管理"),
+        ("house_occupancy", ShareTypes.Conditional, "仅用于本社区实有房屋和出租房屋管理"),
+        ("community_enterprise", ShareTypes.Unconditional, null),
+        ("care_visit_list", ShareTypes.Conditional, "仅用于本社区高龄独居老人关爱走访"),
+        ("care_household_list", ShareTypes.Conditional, "仅用于本社区重点家庭上门服务"),
     ];
 
     public static async Task<IReadOnlyList<Grant>> EnsureAsync(DataHubCatalog catalog, CancellationToken cancellationToken)
