@@ -35,11 +35,26 @@ ensure_postgres() {
     as_root su postgres -s /bin/sh -c "'$bin/initdb' -D '$PG_DATA' -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null"
     as_root su postgres -s /bin/sh -c "'$bin/pg_ctl' -D '$PG_DATA' -l '$PG_DATA/server.log' -w -o \"-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" start >/dev/null"
   fi
+  # One role must log in with a password (the rest is trust), so the database connector's
+  # "wrong password" test meets a real authentication failure. Added once, before the trust lines.
+  if ! as_root grep -q datahub_login_test "$PG_DATA/pg_hba.conf"; then
+    as_root sed -i '1i host all datahub_login_test 127.0.0.1/32 scram-sha-256' "$PG_DATA/pg_hba.conf"
+    as_root su postgres -s /bin/sh -c "'$bin/pg_ctl' -D '$PG_DATA' reload >/dev/null"
+  fi
   export DATAHUB_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
   echo "PostgreSQL for tests: 127.0.0.1:$PG_PORT"
+}
+
+# The browser tests (tests/DataHub.Host.UiTests) drive Debian's chromium through Playwright; the
+# browser is never downloaded. CJK fonts so the zh-CN pages (and their screenshots) render.
+ensure_chromium() {
+  ensure_apt_packages chromium fonts-noto-cjk
+  export DATAHUB_CHROMIUM="${DATAHUB_CHROMIUM:-/usr/bin/chromium}"
+  echo "Chromium for browser tests: $DATAHUB_CHROMIUM"
 }
 
 ensure_test_services() {
   ensure_apt_packages tzdata
   ensure_postgres
+  ensure_chromium
 }

@@ -17,6 +17,10 @@ internal sealed record BenchArgs
           scoped-query   time a community-scoped query on the sorted file the pipeline published
                          against the same rows in random order (raw DuckDB and one OData page)
           all            both (default)
+          feed-http      DataHub's feed against ASP.NET Core OData + EF Core + SQLite over HTTP on
+                         loopback, same rows and queries; DuckDB alone; 32 concurrent clients
+          connectors     every connector reading the same rows (CSV, Excel, SQLite, PostgreSQL) and
+                         the Excel reader candidates; rows/s and peak memory against the CSV connector
 
         Options:
           --rows N[,N...]   rows of the simulated export; a list runs each size (default 200000)
@@ -26,11 +30,13 @@ internal sealed record BenchArgs
                             the work folder is deleted at the end
           --results FILE    where to write the markdown results (default: bench/RESULTS.md of the repository)
           --append          add this run's results to the file instead of overwriting it
+          --load-seconds N  duration of the concurrent-clients run of feed-http (default 20, 5..120)
           --seed N          generator seed (default 20261128, the demo's)
           --in-process      run ingest measurements in this process instead of a fresh child process
                             each (peak working set is then process-wide, not per measurement)
           --no-gb18030      skip the pipeline run on the demo's GB18030 export
           --no-stages       skip the pipeline stage breakdown (connector read, read + normalise)
+          --postgres CS     PostgreSQL server for the connectors benchmark (default: DATAHUB_TEST_POSTGRES)
           --help            this text
 
         """;
@@ -38,6 +44,13 @@ internal sealed record BenchArgs
     public bool Ingest { get; init; }
 
     public bool ScopedQuery { get; init; }
+
+    public bool FeedHttp { get; init; }
+
+    public int LoadSeconds { get; init; } = 20;
+    public bool Connectors { get; init; }
+
+    public string? Postgres { get; init; }
 
     public IReadOnlyList<int> Rows { get; init; } = [200_000];
 
@@ -91,6 +104,9 @@ internal sealed record BenchArgs
                 case "--seed":
                     result = result with { Seed = Int(arg, Value(), 0, int.MaxValue) };
                     break;
+                case "--load-seconds":
+                    result = result with { LoadSeconds = Int(arg, Value(), 5, 120) };
+                    break;
                 case "--append":
                     result = result with { Append = true };
                     break;
@@ -99,6 +115,9 @@ internal sealed record BenchArgs
                     break;
                 case "--no-gb18030":
                     result = result with { Gb18030 = false };
+                    break;
+                case "--postgres":
+                    result = result with { Postgres = Value() };
                     break;
                 case "--no-stages":
                     result = result with { Stages = false };
@@ -115,7 +134,9 @@ internal sealed record BenchArgs
             "all" => result with { Ingest = true, ScopedQuery = true },
             "ingest" => result with { Ingest = true },
             "scoped-query" => result with { ScopedQuery = true },
-            var other => throw new BenchUsageException($"Unknown benchmark {other}: use ingest, scoped-query or all."),
+            "feed-http" => result with { FeedHttp = true },
+            "connectors" => result with { Connectors = true },
+            var other => throw new BenchUsageException($"Unknown benchmark {other}: use ingest, scoped-query, feed-http, connectors or all."),
         };
     }
 

@@ -12,6 +12,8 @@ internal static class BenchRunner
         var machine = MachineInfo.Collect();
         var ingest = new List<IngestResult>();
         var scoped = new List<ScopedResult>();
+        var feeds = new List<string>();
+        var connectors = new List<ConnectorResult>();
         using (var workspace = Workspace.Create(args.Out))
         {
             await log.WriteLineAsync($"Work folder: {workspace.Root} (deleted at the end)");
@@ -20,10 +22,12 @@ internal static class BenchRunner
                 var export = await Exports.PrepareAsync(workspace, rows, args.Seed, log, cancellationToken);
                 if (args.Ingest) ingest.Add(await IngestBenchmark.RunAsync(args, workspace, export, log, cancellationToken));
                 if (args.ScopedQuery) scoped.Add(await ScopedQueryBenchmark.RunAsync(args, workspace, export, log, cancellationToken));
+                if (args.FeedHttp) feeds.Add(await FeedHttpBenchmark.RunAsync(args, workspace, export, log, cancellationToken));
+                if (args.Connectors) connectors.Add(await ConnectorBenchmark.RunAsync(args, workspace, export, log, cancellationToken));
             }
         }
 
-        var run = Report.Run(args, commandLine, machine, ingest, scoped, clock.Elapsed);
+        var run = Report.Run(args, commandLine, machine, ingest, scoped, clock.Elapsed) + string.Concat(feeds) + ConnectorBenchmark.Render(connectors);
         await stdout.WriteAsync(Report.FileHeader + run);
         var path = args.Results ?? DefaultResultsPath();
         if (args.Append && File.Exists(path)) await File.AppendAllTextAsync(path, "\n---\n\n" + run, cancellationToken);

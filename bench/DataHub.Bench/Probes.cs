@@ -29,6 +29,12 @@ internal enum ProbeKind
 
     /// <summary>The connector plus RecordNormalizer on every record (no staging, no Parquet).</summary>
     Normalize,
+
+    /// <summary>The .xlsx at CsvPath read with MiniExcel (candidate Excel reader).</summary>
+    ReadMiniExcel,
+
+    /// <summary>The .xlsx at CsvPath read with ExcelDataReader (candidate Excel reader).</summary>
+    ReadExcelDataReader,
 }
 
 /// <summary>What a probe works on. Serialised as JSON onto the child's command line.</summary>
@@ -57,6 +63,7 @@ internal static class Probes
         ProbeKind.Baseline => Baseline(spec, ownProcess, cancellationToken),
         ProbeKind.Pipeline => await PipelineAsync(spec, ownProcess, cancellationToken),
         ProbeKind.Read or ProbeKind.Normalize => await ReadAsync(spec, ownProcess, cancellationToken),
+        ProbeKind.ReadMiniExcel or ProbeKind.ReadExcelDataReader => ExcelCandidates.Read(spec, ownProcess, cancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown probe."),
     };
 
@@ -152,7 +159,7 @@ internal static class Probes
     }
 
     /// <summary>Wall clock, CPU time and managed allocations of the timed part.</summary>
-    private sealed class Meter
+    internal sealed class Meter
     {
         private readonly Stopwatch _clock;
         private readonly TimeSpan _cpu;

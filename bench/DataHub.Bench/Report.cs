@@ -15,7 +15,7 @@ internal static class Report
         var md = new StringBuilder();
         void Line(FormattableString text = default!) => md.Append(text is null ? "" : text.ToString(CultureInfo.InvariantCulture)).Append('\n');
 
-        var benchmarks = args.Ingest && args.ScopedQuery ? "ingest + scoped-query" : args.Ingest ? "ingest" : "scoped-query";
+        var benchmarks = string.Join(" + ", new[] { (args.Ingest, "ingest"), (args.ScopedQuery, "scoped-query"), (args.FeedHttp, "feed-http"), (args.Connectors, "connectors") }.Where(b => b.Item1).Select(b => b.Item2));
         Line($"## Run: {benchmarks}, {string.Join(" and ", args.Rows.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} rows");
         Line();
         Line($"| | |");
@@ -28,7 +28,7 @@ internal static class Report
         Line($"| rows | {string.Join(", ", args.Rows.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} (simulated export, seed {args.Seed}) |");
         var reps = new List<string>();
         if (args.Ingest) reps.Add(string.Create(CultureInfo.InvariantCulture, $"ingest: {args.Reps} per measurement, median"));
-        if (args.ScopedQuery) reps.Add(string.Create(CultureInfo.InvariantCulture, $"queries: {args.QueryRuns} timed runs each after 3 warm-up runs, median"));
+        if (args.ScopedQuery || args.FeedHttp) reps.Add(string.Create(CultureInfo.InvariantCulture, $"queries: {args.QueryRuns} timed runs each after 3 warm-up runs, median"));
         Line($"| repetitions | {string.Join("; ", reps)} |");
         Line($"| total harness time | {elapsed.TotalMinutes:0.0} min |");
         Line();

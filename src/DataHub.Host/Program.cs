@@ -1,3 +1,19 @@
 using DataHub.Host.Cli;
 
-return await CommandLine.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
+// Ctrl+C (and SIGTERM from a service manager, via the host) cancels the running command: an ingest
+// stops at once, DuckDB's COPY included, records the run as cancelled and removes its scratch.
+// A second Ctrl+C ends the process the hard way.
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    if (cancel.IsCancellationRequested) return;
+    e.Cancel = true;
+    cancel.Cancel();
+};
+// SIGTERM (systemd stop, docker stop) cancels the same way; the web host stops gracefully on it too.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancel.Cancel();
+});
+return await CommandLine.RunAsync(args, Console.Out, Console.Error, cancel.Token);

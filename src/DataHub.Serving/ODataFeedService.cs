@@ -22,13 +22,21 @@ public sealed class ODataFeedService
 {
     private readonly FeedContext context;
 
+    /// <summary>A service that opens every dataset to every principal (within its policy and scope): no open list.</summary>
     public ODataFeedService(IServedDatasets datasets, AccessPolicy policy, DuckDbEngine engine, ServingOptions options)
+        : this(datasets, DatasetGrant.Everything, policy, engine, options)
+    {
+    }
+
+    /// <summary>A service that opens to each principal only what <paramref name="grants"/> (the open list) gives it.</summary>
+    public ODataFeedService(IServedDatasets datasets, IDatasetGrants grants, AccessPolicy policy, DuckDbEngine engine, ServingOptions options)
     {
         ArgumentNullException.ThrowIfNull(datasets);
+        ArgumentNullException.ThrowIfNull(grants);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(engine);
         options.Validate();
-        context = new FeedContext(datasets, policy, engine, options);
+        context = new FeedContext(datasets, grants, policy, engine, options);
     }
 
     public Task<FeedResult> HandleAsync(FeedRequest request, CancellationToken cancellationToken)

@@ -32,13 +32,15 @@ public sealed class PipelineFixture : IAsyncDisposable
 
     public string Root => _dir.Path;
 
-    public static async Task<PipelineFixture> CreateAsync()
+    /// <param name="configure">Changes to the engine options (e.g. a short retry delay).</param>
+    /// <param name="connectors">The connectors (default: the built-in ones).</param>
+    public static async Task<PipelineFixture> CreateAsync(Func<IngestionOptions, IngestionOptions>? configure = null, IEnumerable<ISourceConnector>? connectors = null)
     {
         var dir = new TempDirectory("pipeline");
         var time = new FakeTime();
         var catalog = await DataHubCatalog.OpenSqliteAsync(Path.Combine(dir.Path, "catalog.db"), time, default);
-        var runner = new IngestionRunner(catalog, new ConnectorRegistry(ConnectorCatalog.BuiltIn()),
-            new IngestionOptions { LakeRoot = Path.Combine(dir.Path, "lake"), RecordIdKey = new byte[32], KeepVersions = 3 }, time);
+        var options = new IngestionOptions { LakeRoot = Path.Combine(dir.Path, "lake"), RecordIdKey = new byte[32], KeepVersions = 3 };
+        var runner = new IngestionRunner(catalog, new ConnectorRegistry(connectors ?? ConnectorCatalog.BuiltIn()), configure?.Invoke(options) ?? options, time);
         return new PipelineFixture(dir, time, catalog, runner);
     }
 

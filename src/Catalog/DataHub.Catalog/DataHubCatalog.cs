@@ -1,6 +1,9 @@
 using DataHub.Catalog.Audit;
+using DataHub.Catalog.Changes;
 using DataHub.Catalog.Datasets;
 using DataHub.Catalog.Divisions;
+using DataHub.Catalog.Metadata;
+using DataHub.Catalog.OpenList;
 using DataHub.Catalog.Principals;
 using DataHub.Catalog.Runs;
 using DataHub.Catalog.Storage;
@@ -16,9 +19,33 @@ public sealed class DataHubCatalog
         Divisions = divisions;
         Datasets = new DatasetCatalog(db, time);
         Runs = new RunLog(db, time);
-        Principals = new PrincipalStore(db, time);
+        Signal = new ChangeSignal(db);
+        Changes = new CatalogChangeLog(db, Signal);
+        Principals = new PrincipalStore(db, time, divisions, Changes);
+        OpenList = new OpenListService(db, time, divisions, Datasets, Changes);
         Access = new AccessLog(db);
+        FailedLogins = new FailedLogins(db, time);
+        Metadata = new MetadataCatalog(db, time, Datasets, Changes);
+        Exports = new CatalogExports(Datasets, Metadata, OpenList, time);
     }
+
+    /// <summary>Catalog metadata (政务信息资源目录), versioned per steward edit.</summary>
+    public MetadataCatalog Metadata { get; }
+
+    /// <summary>DCAT-AP JSON-LD and the catalog spreadsheet.</summary>
+    public CatalogExports Exports { get; }
+
+    /// <summary>Failed sign-ins, aggregated per user name, address and minute.</summary>
+    public FailedLogins FailedLogins { get; }
+
+    /// <summary>Change counters: drop caches of principals or grants when these move.</summary>
+    public ChangeSignal Signal { get; }
+
+    /// <summary>The audit of catalog changes (principals, keys, grants, metadata).</summary>
+    public CatalogChangeLog Changes { get; }
+
+    /// <summary>The open list (开放清单): the grant ledger.</summary>
+    public OpenListService OpenList { get; }
 
     public CatalogDatabase Database { get; }
 

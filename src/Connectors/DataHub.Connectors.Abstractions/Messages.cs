@@ -41,21 +41,27 @@ public sealed record CheckResult(bool Succeeded, string Message)
 /// <summary>One column as the source names it, with its 1-based position.</summary>
 public sealed record SourceColumn(string Name, int Ordinal, string? DeclaredType = null);
 
-public sealed record SourceStream(string Name, IReadOnlyList<SourceColumn> Columns, long? EstimatedRecords = null);
+/// <param name="Notes">What a person should know about how the source was read (zh-CN), e.g. hidden Excel columns skipped; the run report lists them.</param>
+public sealed record SourceStream(string Name, IReadOnlyList<SourceColumn> Columns, long? EstimatedRecords = null, IReadOnlyList<string>? Notes = null);
 
 /// <summary>
 /// One source record. <see cref="Position"/> locates it in the source for people (CSV: the line
 /// where the record starts; database: the row number); <see cref="Values"/> follow the batch's columns.
 /// Values are strings for text sources and typed CLR values for typed sources.
+/// <see cref="IsDeletion"/> marks a record the source reports as deleted (a status value or a
+/// tombstone): only the natural-key columns need values; the runner removes that key.
 /// </summary>
-public readonly record struct SourceRecord(long Position, object?[] Values);
+public readonly record struct SourceRecord(long Position, object?[] Values, bool IsDeletion = false);
 
 /// <summary>
 /// A batch of records sharing one column list; the last batch of a read carries the state to commit
 /// and any <see cref="Warnings"/> about the read as a whole (e.g. a file that looks cut off).
+/// <see cref="IsDelta"/> (set on every batch of an incremental read) says the records are only the
+/// changes since the state the read was given: the runner merges them into the previous rows of
+/// the source instead of replacing them.
 /// </summary>
 public sealed record RecordBatch(IReadOnlyList<SourceColumn> Columns, IReadOnlyList<SourceRecord> Records, ConnectorState? State = null,
-    IReadOnlyList<ConnectorWarning>? Warnings = null);
+    IReadOnlyList<ConnectorWarning>? Warnings = null, bool IsDelta = false);
 
 /// <summary>
 /// Something suspicious about a read that does not make it fail by itself: a stable code, a zh-CN

@@ -1,7 +1,9 @@
 using DataHub.Connectors.Abstractions;
 using DataHub.Connectors.Csv;
+using DataHub.Connectors.Excel;
 using DataHub.Connectors.Fhir;
 using DataHub.Connectors.Rest;
+using DataHub.Connectors.Sql;
 
 namespace DataHub.Connectors;
 
@@ -12,6 +14,8 @@ public static class ConnectorCatalog
     public static IReadOnlyList<ISourceConnector> BuiltIn() =>
     [
         CsvConnectorRegistration.Create(),
+        SqlConnectorRegistration.Create(),
+        ExcelConnectorRegistration.Create(),
         RestConnectorRegistration.Create(),
         FhirConnectorRegistration.Create(),
     ];

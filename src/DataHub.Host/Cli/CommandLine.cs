@@ -13,7 +13,7 @@ public static class CommandLine
     public const int Failed = 1;
     public const int UsageError = 2;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help", "aggregate-only", "force", "no-jobs", "reset" };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -25,6 +25,17 @@ public static class CommandLine
                 "demo" => await DemoCommand.RunAsync(parsed, stdout, cancellationToken),
                 "ingest" => await IngestCommand.RunAsync(parsed, stdout, cancellationToken),
                 "serve" => await ServeCommand.RunAsync(parsed, stdout, cancellationToken),
+                "users" => await UsersCommand.RunAsync(parsed, stdout, cancellationToken),
+                "keys" => await KeysCommand.RunAsync(parsed, stdout, cancellationToken),
+                "grants" => await GrantsCommand.RunAsync(parsed, stdout, cancellationToken),
+                "catalog" => await CatalogCommand.RunAsync(parsed, stdout, cancellationToken),
+                "runs" => await RunsCommand.RunAsync(parsed, stdout, cancellationToken),
+                "versions" => await VersionsCommand.RunAsync(parsed, stdout, cancellationToken),
+                "rollback" => await RollbackCommand.RunAsync(parsed, stdout, cancellationToken),
+                "config" => await ConfigCommand.RunAsync(parsed, stdout),
+                "lineage" => await LineageCommand.RunAsync(parsed, stdout, cancellationToken),
+                "derive" => await LineageCommand.DeriveAsync(parsed, stdout, cancellationToken),
+                "simulate" => await SimulateCommand.RunAsync(parsed, stdout, cancellationToken),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
             };
@@ -39,6 +50,17 @@ public static class CommandLine
             await stderr.WriteLineAsync("已取消。");
             return Failed;
         }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            // Never an abort (exit 134): say what happened and exit 1; the run's scratch is already removed.
+            await stderr.WriteLineAsync(DiskFull.Failure("数据目录所在磁盘", e).Describe());
+            return Failed;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await stderr.WriteLineAsync($"错误 [INTERNAL]：平台内部错误（{e.GetType().Name}）\n处理办法：请把这条信息和日志文件交给运维");
+            return Failed;
+        }
     }
 
     private static int Help(TextWriter stdout)
@@ -49,10 +71,50 @@ public static class CommandLine
             用法：
               datahub demo [--data DIR] [--urls http://127.0.0.1:5080] [--rows 20000] [--seed 20261128]
                   生成模拟的部门导出（南京市栖霞区），入湖，启动目录、OData 服务，并打印登录凭据。
-              datahub ingest SOURCE_FILE [--data DIR] [--json]
-                  运行一次数据源定义文件（.yaml），打印运行报告；失败时退出码为 1，不发布新版本。
+              datahub ingest SOURCE_FILE [--data DIR] [--json] [--force]
+                  运行一次数据源定义文件（.yaml），打印运行报告；失败或被暂停时退出码为 1，不发布新版本。
+                  --force 跳过发布保护（行数骤降、文件疑似截断），记入审计。
+              datahub versions DATASET
+                  列出数据集的版本、对应运行、行数和各数据源部分。
+              datahub rollback DATASET VERSION
+                  把保留的旧版本恢复为当前版本（一次目录事务，记入审计）。
               datahub serve [--data DIR] [--urls http://127.0.0.1:5080] [--trusted-proxy IP[,IP]]
-                  只启动服务（使用 DIR 中已有的目录和数据湖）。
+                  只启动服务（使用 DIR 中已有的目录和数据湖）；按计划运行 DIR/sources 中的每个数据源，
+                  作业面板在 /hangfire（数据管理员可操作，运维只读）。--no-jobs 不运行作业。
+              datahub runs start SOURCE [--data DIR]
+                  把一次运行排入作业队列（SOURCE 为数据源 id 或 .yaml 文件），由 serve 进程执行。
+              datahub runs list [DATASET] [--limit N] [--json] | runs approve RUN | runs reject RUN
+                  列出最近的运行（状态、失败类别、行数）；审核通过（发布）或驳回被发布保护暂停的运行。
+              datahub lineage DATASET [--json]
+                  派生数据集（社区画像、实有房屋居住情况、关爱名单等）每个版本所用的输入数据集版本和运行。
+              datahub derive [--data DIR]
+                  立即按当前输入重算派生数据集（平时在任一输入发布后自动重算）。
+              datahub config show [--data DIR]
+                  打印生效的配置（DIR/appsettings.json、DATAHUB__节__键 环境变量、命令行选项合并后），密码已隐去。
+              datahub users add NAME --role ROLE --unit 区划代码 [--display 名称] [--password P]
+              datahub users list | disable NAME | enable NAME | reset NAME [--password P]
+                  管理账号。角色：steward、analyst、street_worker、community_worker、operator；
+                  单位为统计用区划代码（区县 6 位、街道 9 位、社区 12 位）。不给密码时生成并只显示一次。
+              datahub keys issue NAME [--label 名称] | rotate KEYID | revoke KEYID | list [NAME]
+                  管理 API 密钥（每个账号可有多个；密钥只在签发时显示一次）。
+              datahub grants list [--dataset D] [--status pending|active|…]
+              datahub grants add DATASET --as 管理员 (--level community|street|district | --units 代码,…)
+                  --share 无条件共享|有条件共享|不予共享 [--conditions …] [--legal-basis …]
+                  [--fields 字段,…] [--aggregate-only] [--from yyyy-MM-dd] [--until yyyy-MM-dd]
+              datahub grants request DATASET --as 账号 --purpose 用途 [--fields …] [--aggregate-only] [--until …]
+              datahub grants approve ID --as 管理员 --conditions … [--until …]
+              datahub grants reject|revoke ID --as 管理员 --reason 理由
+              datahub grants history ID
+                  开放清单：谁可以看哪个数据集。未开放给某账号的数据集对它来说不存在。
+              datahub catalog show DATASET | history DATASET
+              datahub catalog set DATASET --as 管理员 [--theme …] [--classification …] [--abstract …] [--open 是|否] …
+                  目录信息（政务信息资源目录），每次修改保存为新版本。
+              datahub catalog export [--dcat FILE.jsonld] [--xlsx FILE.xlsx] [--base-url https://…]
+                  导出开放数据的 DCAT-AP（JSON-LD）和目录表（信息资源、信息项）。
+              datahub simulate [--data DIR] [--district 320113] [--rows 20000] [--seed N] [--postgres CONN] [--port 0] [--reset]
+                  启动模拟区县的四个部门系统（公安人口库、卫健 FHIR、市场监管接口、住建 Excel），写出各部门的数据源定义和真值文件。
+              datahub simulate advance [--data DIR] [--postgres CONN]
+                  模拟区县推进一天（新增、变更、迁居、死亡、迁出），供增量运行读取。
 
             DIR 默认为当前目录下的 datahub-data。目录库默认是 DIR 中的 SQLite 文件；
             较大的部署用 --catalog-postgres "Host=…;Database=…;Username=…;Password=…"

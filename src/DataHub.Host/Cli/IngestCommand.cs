@@ -12,6 +12,7 @@ internal static class IngestCommand
     {
         var target = EngineTarget.From(args);
         var json = args.Flag("json");
+        var request = new RunRequest { Force = args.Flag("force"), Actor = args.Option("actor") ?? Environment.UserName };
         args.RejectUnknown();
         if (args.Positional.Count != 1) throw ParsedArgs.Usage("ingest 需要且只需要一个参数：数据源定义文件（.yaml）");
 
@@ -19,7 +20,7 @@ internal static class IngestCommand
         RunReport report;
         try
         {
-            report = await engine.Runner.RunAsync(args.Positional[0], cancellationToken);
+            report = await engine.Runner.RunAsync(args.Positional[0], request with { Progress = TerminalProgress.ForConsole(json) }, cancellationToken);
         }
         catch (DataHubException e) when (json)
         {
@@ -29,6 +30,6 @@ internal static class IngestCommand
             return CommandLine.Failed;
         }
         await stdout.WriteLineAsync(json ? report.ToJson() : report.ToText());
-        return report.Succeeded ? CommandLine.Ok : CommandLine.Failed;
+        return report.Succeeded || report.Status == "unchanged" ? CommandLine.Ok : CommandLine.Failed;
     }
 }

@@ -13,7 +13,18 @@ internal static class ServeCommand
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var target = EngineTarget.From(args);
-        var web = new WebOptions { Urls = args.Option("urls") ?? new WebOptions().Urls, TrustedProxies = TrustedProxies.Parse(args.Option("trusted-proxy") ?? Environment.GetEnvironmentVariable("DATAHUB_TRUSTED_PROXIES")) };
+        var settings = target.Settings;
+        // Jobs share the catalog's PostgreSQL when it is there, so every node sees every job.
+        settings.Jobs.Postgres ??= target.EffectiveCatalogPostgres;
+        var web = new WebOptions
+        {
+            Urls = args.Option("urls") ?? settings.Urls,
+            PageSize = settings.Serving.PageSize,
+            DuckDbMemoryLimit = settings.Serving.DuckDbMemoryLimit,
+            DuckDbThreads = settings.Serving.DuckDbThreads,
+            TrustedProxies = TrustedProxies.Parse(args.Option("trusted-proxy") ?? Environment.GetEnvironmentVariable("DATAHUB_TRUSTED_PROXIES")),
+            Jobs = args.Flag("no-jobs") || !settings.Jobs.Enabled ? null : settings.Jobs,
+        };
         args.RejectUnknown();
 
         var engine = await target.OpenAsync(cancellationToken);

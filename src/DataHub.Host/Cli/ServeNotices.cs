@@ -1,5 +1,4 @@
 using System.Net;
-using DataHub.Core.Access;
 using DataHub.Host.Composition;
 
 namespace DataHub.Host.Cli;
@@ -14,13 +13,12 @@ internal static class ServeNotices
     public static async Task<IReadOnlyList<string>> ForAsync(DataHubEngine engine, string dataOption, IEnumerable<string> urls, CancellationToken cancellationToken)
     {
         var notices = new List<string>();
-        var principals = await engine.Catalog.Principals.ListAsync(cancellationToken);
-        if (!principals.Any(p => p.Role == Role.Steward))
+        if (await engine.Catalog.Principals.CountActiveStewardsAsync(cancellationToken) == 0)
         {
             notices.Add($"""
-                注意：此数据目录中还没有数据管理员（steward），没有人能登录目录界面，所有数据服务请求都会得到 401。
+                注意：此数据目录中还没有可用的数据管理员（steward），没有人能登录目录界面，所有数据服务请求都会得到 401。
                   先创建第一个数据管理员（范围为本区的 6 位区划代码），再重新启动服务：
-                    datahub users add 管理员用户名 --role steward --scope 320113 --display "某某区数据管理员" --data "{dataOption}"
+                    datahub users add 管理员用户名 --role steward --unit 320113 --display "某某区数据管理员" --data "{dataOption}"
                   命令会打印一次性显示的初始密码；登录后可在“用户与密钥”页面创建其他用户。
                 """);
         }

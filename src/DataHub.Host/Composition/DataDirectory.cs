@@ -5,9 +5,11 @@ namespace DataHub.Host.Composition;
 /// <code>
 /// catalog.db            the catalog (SQLite)
 /// lake/                 versioned Parquet datasets, quarantine and run artefacts
+/// raw/                  what each run read, per source and run (0700/0600, kept 90 days)
 /// secrets/              keys that must never leave the machine (record-id key, serving key)
 /// sources/              declared sources and, for the demo, the simulated department exports
 /// credentials.json      demo principals and their secrets (demo only)
+/// jobs.db               scheduled jobs (Hangfire, SQLite) unless they are on PostgreSQL
 /// </code>
 /// </summary>
 public sealed class DataDirectory(string root)
@@ -28,10 +30,20 @@ public sealed class DataDirectory(string root)
 
     public string CredentialsPath => Path.Combine(Root, "credentials.json");
 
+    public string JobsPath => Path.Combine(Root, "jobs.db");
+
+    /// <summary>Creates the folder and its parts, owner-only (0700 on Unix; see <see cref="FileModes"/>).</summary>
     public void EnsureExists()
     {
-        Directory.CreateDirectory(Root);
-        Directory.CreateDirectory(LakeRoot);
-        Directory.CreateDirectory(SourcesDirectory);
+        FileModes.OwnerOnlyDirectory(Root);
+        FileModes.OwnerOnlyDirectory(LakeRoot);
+        FileModes.OwnerOnlyDirectory(SourcesDirectory);
+        FileModes.OwnerOnlyDirectory(Path.GetDirectoryName(RecordIdKeyPath)!);
+    }
+
+    /// <summary>Makes the catalog file and its SQLite companions owner-only (they may predate the umask).</summary>
+    public void RestrictCatalogFiles()
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) FileModes.OwnerOnly(CatalogPath + suffix);
     }
 }

@@ -33,18 +33,22 @@ public sealed class DataHubEngine
     /// <paramref name="catalogPostgres"/> (or the <see cref="CatalogPostgresVariable"/> environment
     /// variable) names a PostgreSQL database; the lake and the secrets stay in the folder either way.
     /// </summary>
-    public static async Task<DataHubEngine> OpenAsync(DataDirectory data, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken, string? catalogPostgres = null)
+    public static async Task<DataHubEngine> OpenAsync(DataDirectory data, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken, string? catalogPostgres = null,
+        Func<IngestionOptions, IngestionOptions>? configure = null)
     {
+        FileModes.RestrictNewFiles();
         data.EnsureExists();
         catalogPostgres ??= Environment.GetEnvironmentVariable(CatalogPostgresVariable) is { Length: > 0 } fromEnv ? fromEnv : null;
         var catalog = catalogPostgres is null
             ? await DataHubCatalog.OpenSqliteAsync(data.CatalogPath, time, cancellationToken)
             : await DataHubCatalog.OpenPostgresAsync(catalogPostgres, time, cancellationToken);
+        data.RestrictCatalogFiles();
         var options = new IngestionOptions
         {
             LakeRoot = data.LakeRoot,
             RecordIdKey = SecretFiles.LoadOrCreate(data.RecordIdKeyPath),
         };
+        if (configure is not null) options = configure(options);
         var connectors = new ConnectorRegistry(ConnectorCatalog.BuiltIn());
         var runner = new IngestionRunner(catalog, connectors, options, time, loggers.CreateLogger<IngestionRunner>());
         return new DataHubEngine(data, catalog, runner, time);

@@ -9,10 +9,16 @@ public static class SecretFiles
     public static byte[] LoadOrCreate(string path)
     {
         if (File.Exists(path)) return Convert.FromHexString(File.ReadAllText(path).Trim());
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        FileModes.OwnerOnlyDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var key = RandomNumberGenerator.GetBytes(32);
-        File.WriteAllText(path, Convert.ToHexStringLower(key));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // Created owner-only from the start, not chmod-ed after a window in which it was readable.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(path, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(Convert.ToHexStringLower(key));
+        }
         return key;
     }
 }

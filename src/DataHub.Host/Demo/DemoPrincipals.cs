@@ -10,8 +10,8 @@ namespace DataHub.Host.Demo;
 public sealed record DemoCredential(string Name, string DisplayName, string Role, string Scope, string ScopeName, string Password, string ApiKey);
 
 /// <summary>
-/// The demo's principals: a district steward, an analyst, a street worker of 马群街道 and community
-/// workers of two of its communities. Secrets are made once per data folder and reused on restart.
+/// The demo's principals: a district steward, an analyst, a street worker of 马群街道, community
+/// workers of two of its communities and an operator. Secrets are made once per data folder and reused on restart.
 /// </summary>
 public static class DemoPrincipals
 {
@@ -22,6 +22,7 @@ public static class DemoPrincipals
         new("maqun-street", "马群街道工作人员", Role.StreetWorker, "320113002"),
         new("maqun-community", "马群社区网格员", Role.CommunityWorker, "320113002001"),
         new("qingma-community", "青马社区网格员", Role.CommunityWorker, "320113002002"),
+        new("operator", "栖霞区数据平台运维", Role.Operator, "320113"),
     ];
 
     private static readonly JsonSerializerOptions Json = new()

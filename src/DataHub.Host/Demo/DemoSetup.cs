@@ -52,7 +52,7 @@ public static class DemoSetup
     }
 
     // 江苏省南京市栖霞区: province + city (unless the city is a placeholder like 市辖区) + district.
-    private static string FullName(IDivisionDirectory divisions, DivisionInfo district)
+    internal static string FullName(IDivisionDirectory divisions, DivisionInfo district)
     {
         var city = divisions.Find(district.Code[..4]);
         var province = divisions.Find(district.Code[..2]);

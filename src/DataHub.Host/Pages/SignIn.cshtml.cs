@@ -34,7 +34,7 @@ public sealed class SignInModel : PageModel
             return Page();
         }
         var outcome = await HttpContext.RequestServices.GetRequiredService<PrincipalAuthenticator>().AuthenticateAsync(new PresentedCredentials(UserName.Trim(), Password, PasswordOnly: true),
-            CredentialsAuthenticationHandler.ClientAddress(HttpContext), "/signin", cancellationToken);
+            CredentialsAuthenticationHandler.ClientAddress(HttpContext), cancellationToken);
         if (outcome.RetryAfter is { } wait)
         {
             Error = LoginMessages.Throttled(Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)));

@@ -50,7 +50,7 @@ public sealed class CatalogServedDatasets(DataHubCatalog catalog) : IServedDatas
 }
 
 /// <summary>Keeps <see cref="CatalogServedDatasets"/> fresh while the host runs.</summary>
-internal sealed class ServedDatasetsRefresher(CatalogServedDatasets datasets, ILogger<ServedDatasetsRefresher> logger) : BackgroundService
+internal sealed class ServedDatasetsRefresher(CatalogServedDatasets datasets, DataHubCatalog catalog, ILogger<ServedDatasetsRefresher> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
@@ -62,6 +62,8 @@ internal sealed class ServedDatasetsRefresher(CatalogServedDatasets datasets, IL
             try
             {
                 await datasets.RefreshAsync(stoppingToken);
+                // Principals and grants changed by another process (a CLI verb) bump the catalog's counters.
+                await catalog.Signal.PollAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

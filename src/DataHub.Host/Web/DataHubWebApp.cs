@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using DataHub.Host.Composition;
+using DataHub.Host.Jobs;
 using DataHub.Host.Web.Auth;
 using DataHub.Host.Web.Ui;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -22,6 +23,15 @@ public sealed record WebOptions
 
     /// <summary>DuckDB threads for serving (default 2).</summary>
     public int DuckDbThreads { get; init; } = 2;
+
+    /// <summary>Feed requests admitted at once before 503 + Retry-After (default 48; <see cref="DataHub.Serving.ServingOptions.MaxConcurrentRequests"/>).</summary>
+    public int MaxConcurrentFeedRequests { get; init; } = 48;
+
+    /// <summary>DuckDB query workers (default 4; <see cref="DataHub.Serving.ServingOptions.QueryWorkers"/>).</summary>
+    public int QueryWorkers { get; init; } = 4;
+
+    /// <summary>Scheduled ingestion and the dashboard at /hangfire; null runs no jobs in this host (tests, demo).</summary>
+    public Jobs.JobsOptions? Jobs { get; init; }
 
     /// <summary>
     /// Reverse proxies whose <c>X-Forwarded-*</c> headers are trusted (scheme, host and path prefix of
@@ -59,6 +69,7 @@ public static class DataHubWebApp
         builder.Services.AddDataHubAuthentication();
         builder.Services.AddFeeds(engine, options);
         builder.Services.AddDataHubUi(engine);
+        if (options.Jobs is { Enabled: true } jobs) builder.Services.AddDataHubJobs(engine, jobs);
         builder.Services.AddResponseCompression(o =>
         {
             o.EnableForHttps = true;
@@ -92,6 +103,8 @@ public static class DataHubWebApp
         app.MapHealth();
         app.MapFeeds();
         app.MapDataHubUi();
+        app.MapRunReports();
+        if (options.Jobs is { Enabled: true }) app.MapDataHubJobs();
         return app;
     }
 }

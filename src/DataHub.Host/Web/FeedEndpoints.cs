@@ -1,5 +1,4 @@
 using DataHub.Catalog.Audit;
-using DataHub.Core.Access;
 using DataHub.Host.Composition;
 using DataHub.Host.Web.Auth;
 using Microsoft.AspNetCore.Authentication;
@@ -19,6 +18,9 @@ internal static partial class FeedEndpoints
     {
         services.AddSingleton(new CatalogServedDatasets(engine.Catalog));
         services.AddSingleton<IServedDatasets>(sp => sp.GetRequiredService<CatalogServedDatasets>());
+        services.AddSingleton(engine.Catalog);
+        services.AddSingleton(new CatalogDatasetGrants(engine.Catalog, engine.Time));
+        services.AddSingleton<IDatasetGrants>(sp => sp.GetRequiredService<CatalogDatasetGrants>());
         services.AddHostedService<ServedDatasetsRefresher>();
         services.AddDataHubServing(o =>
         {
@@ -26,6 +28,8 @@ internal static partial class FeedEndpoints
             o.MemoryLimit = options.DuckDbMemoryLimit;
             o.Threads = options.DuckDbThreads;
             o.ServerTiming = options.ServerTiming;
+            o.MaxConcurrentRequests = options.MaxConcurrentFeedRequests;
+            o.QueryWorkers = options.QueryWorkers;
             o.Secret = Convert.ToHexStringLower(SecretFiles.LoadOrCreate(engine.Data.ServingSecretPath));
         });
         return services;
@@ -37,23 +41,52 @@ internal static partial class FeedEndpoints
         app.MapGet("/odata/{**path}", HandleAsync);
     }
 
-    private static async Task HandleAsync(HttpContext http, ODataFeedService feeds, DataHubEngine engine, ILoggerFactory loggers)
+    /// <summary>
+    /// <c>/odata/v/{n}/…</c>: a retained version n, read under the same policies, with its own service
+    /// root (so nextLinks stay on the version). Null for the current-version root.
+    /// </summary>
+    private static (long? Version, string Root) VersionRoot(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "";
+        if (!path.StartsWith("/odata/v/", StringComparison.Ordinal)) return (null, "/odata/");
+        var rest = path["/odata/v/".Length..];
+        var end = rest.IndexOf('/', StringComparison.Ordinal);
+        var number = end < 0 ? rest : rest[..end];
+        return long.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0
+            ? (v, $"/odata/v/{number}/")
+            : (null, "/odata/");
+    }
+
+    private static async Task HandleAsync(HttpContext http, ODataFeedService feeds, CatalogDatasetGrants grants, DataHubEngine engine, ILoggerFactory loggers)
     {
         var ct = http.RequestAborted;
-        // UseAuthentication has run the DataHub scheme (Basic / API key for feeds); no cookie here.
+        var started = engine.Time.GetTimestamp();
+        // UseAuthentication has run the DataHub scheme (Basic / API key for feeds; never the cookie here).
+        // A failed login is already throttled and recorded there, per user, address and minute.
         var principal = DataHubClaims.FromClaims(http.User);
-        var path = AuditPath(http.Request);
         if (principal is null)
         {
-            await AuditAsync(engine, "(未认证)", null, null, path, StatusCodes.Status401Unauthorized, 0, "UNAUTHORIZED", http);
             // The credentials handler answers 401 with the Basic challenge, or 429 when throttled.
             await http.ChallengeAsync(DataHubClaims.Scheme);
             return;
         }
 
-        var root = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/odata/");
+        await grants.EnsureFreshAsync(ct);
+        var (version, rootPath) = VersionRoot(http.Request);
+        var root = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{rootPath}");
         await using var result = await feeds.HandleAsync(new FeedRequest(principal, root, RequestUri(http.Request, root), http.Request.Headers["Prefer"].ToString(),
-            IfNoneMatch: http.Request.Headers.IfNoneMatch.ToString()), ct);
+            IfNoneMatch: http.Request.Headers.IfNoneMatch.ToString(), Version: version), ct);
+        var log = loggers.CreateLogger("DataHub.Feeds");
+
+        // The audit record is durable before the first byte of the answer leaves; without it, no answer.
+        var first = result.Outcome;
+        var auditId = await FeedAudit.ReserveAsync(engine, principal.Name, first.Dataset, first.Version, result.StatusCode, http, log);
+        if (auditId is null)
+        {
+            await FeedAudit.UnavailableAsync(http, ct);
+            return;
+        }
+
         http.Response.StatusCode = result.StatusCode;
         foreach (var (name, value) in result.Headers) http.Response.Headers[name] = value;
         try
@@ -63,15 +96,15 @@ internal static partial class FeedEndpoints
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Part of a 200 page may be out already: abort, so the client sees a failure, not a short page.
-            loggers.CreateLogger("DataHub.Feeds").LogError(e, "Writing a feed page failed");
+            log.LogError(e, "Writing a feed page failed");
             http.Features.Get<IHttpResponseBodyFeature>()?.Writer.CancelPendingFlush();
             http.Abort();
         }
         finally
         {
             var o = result.Outcome;
-            if (o.Failure is not null) loggers.CreateLogger("DataHub.Feeds").LogWarning("Feed request failed: {Code} {Failure}", o.ErrorCode, o.Failure);
-            await AuditAsync(engine, principal.Name, o.Dataset, o.Version, path, o.StatusCode, o.RowsReturned, o.ErrorCode, http);
+            if (o.Failure is not null) log.LogWarning("Feed request failed: {Code} {Failure}", o.ErrorCode, o.Failure);
+            await FeedAudit.CompleteAsync(engine, auditId, o.StatusCode, o.RowsReturned, o.ErrorCode, engine.Time.GetElapsedTime(started), log);
         }
     }
 
@@ -83,11 +116,6 @@ internal static partial class FeedEndpoints
         return new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, path, query));
     }
 
+    // One rule for every spelling of the key parameter, shared with authentication and the audit.
     private static QueryString QueryWithoutApiKey(HttpRequest request) => ApiKeyParameter.Strip(request);
-
-    private static string AuditPath(HttpRequest request) => request.Path + QueryWithoutApiKey(request).ToUriComponent();
-
-    private static Task AuditAsync(DataHubEngine engine, string principal, string? dataset, long? version, string path, int status, long rows, string? error, HttpContext http) =>
-        engine.Catalog.Access.AppendAsync(new AccessRecord(engine.Time.GetUtcNow(), principal, dataset, version, http.Request.Method, path, status, rows, error,
-            http.Request.Headers.UserAgent.ToString()), CancellationToken.None);
 }

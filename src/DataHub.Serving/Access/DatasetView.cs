@@ -42,13 +42,18 @@ internal sealed class DatasetView
     /// <summary>This view restricted to aggregates (see <see cref="RowsAllowed"/>): the hook for aggregate-only grants.</summary>
     public DatasetView AggregatesOnly() => new(Schema, Role, Columns, Key) { RowsAllowed = false };
 
-    /// <summary>The view for <paramref name="role"/>, or null when the role may not see the key (then the dataset is not served to it).</summary>
-    public static DatasetView? Build(DatasetSchema schema, Role role, AccessPolicy policy)
+    /// <summary>
+    /// The view for <paramref name="role"/>, limited to <paramref name="grantedFields"/> (plus the key)
+    /// when a grant opens only a field subset; null when the role may not see the key (then the
+    /// dataset is not served to it).
+    /// </summary>
+    public static DatasetView? Build(DatasetSchema schema, Role role, AccessPolicy policy, IReadOnlySet<string>? grantedFields = null)
     {
         var names = new EdmNames();
         var columns = new List<ViewColumn>();
         foreach (var field in schema.Fields)
         {
+            if (grantedFields is not null && field.Name != schema.KeyField && !grantedFields.Contains(field.Name)) continue;
             var access = policy.Resolve(role, schema, field);
             if (access.Action == AccessAction.Hide) continue;
             var kind = access.Mask == MaskKind.Hash ? EdmPrimitiveTypeKind.String : EdmTypes.KindOf(field.Type);

@@ -4,7 +4,11 @@ using Microsoft.OData.Edm;
 
 namespace DataHub.Serving.Engine;
 
-/// <summary>Reads result columns as the CLR types Microsoft.OData writes for each Edm type.</summary>
+/// <summary>
+/// Reads result columns as the CLR types Microsoft.OData writes for each Edm type (key lookups,
+/// $apply results and downloads; pages use the faster JsonPageWriter), and the sort keys of the last
+/// row of a page, typed for the skiptoken.
+/// </summary>
 internal static class ColumnReaders
 {
     public delegate object? Read(DuckDBDataReader reader, int ordinal);

@@ -8,7 +8,7 @@ internal static class DocumentEndpoints
 {
     public static FeedResult ServiceDocument(FeedContext context, FeedRequest request, Uri serviceRoot, OutcomeState outcome)
     {
-        var model = context.Models.Service(context.Visible(request.Principal), request.Principal.Role);
+        var model = context.Models.Service(context.Visible(request.Principal, request.Version), request.Principal.Role);
         return new FeedResult(200, ResponseHeaders.For(ResponseHeaders.Json), new ServiceDocumentBody(model, serviceRoot), outcome);
     }
 
@@ -19,7 +19,7 @@ internal static class DocumentEndpoints
     /// </summary>
     public static FeedResult Metadata(FeedContext context, FeedRequest request, OutcomeState outcome)
     {
-        var model = context.Models.Service(context.Visible(request.Principal), request.Principal.Role);
+        var model = context.Models.Service(context.Visible(request.Principal, request.Version), request.Principal.Role);
         var headers = ResponseHeaders.For(ResponseHeaders.Xml);
         headers.Add(new("ETag", model.ETag));
         // Per principal's view, so shared caches must not keep it; clients revalidate with the ETag.

@@ -22,9 +22,19 @@ internal static class EntitySetEndpoint
     {
         var started = Stopwatch.GetTimestamp();
         var principal = request.Principal;
-        var current = context.Datasets.Current().FirstOrDefault(d => d.Schema.EntitySetName == route.EntitySet)
-            ?? throw FeedError.NotFound($"数据集“{route.EntitySet}”不存在或尚未发布。可用的数据集见服务根地址。");
+        // Not granted and unknown give the same answer, so a dataset's existence does not leak.
+        var (current, grant) = context.FindGranted(principal, route.EntitySet, request.Version)
+            ?? throw FeedError.NotFound(request.Version is { } v
+                ? $"数据集“{route.EntitySet}”没有保留第 {v} 版（或不存在）。可用的版本可用 datahub versions 查看。"
+                : $"数据集“{route.EntitySet}”不存在或尚未发布。可用的数据集见服务根地址。");
         outcome.Dataset = current.Schema.Name;
+        // An aggregate-only grant answers $apply aggregations only (groups too small to be statistics
+        // are left out, see ApplySql.MinimumCell). Rows, $count, downloads and key lookups are refused
+        // before any option is parsed.
+        if (grant.AggregateOnly && (route.Endpoint != FeedEndpoint.Feed || raw.Value("$apply") is null || raw.Value("$format") is not null))
+        {
+            throw new FeedError(403, "AGGREGATE_ONLY", $"数据集“{current.Schema.Title}”只向您开放汇总统计，不提供明细行或计数。请使用 $apply 查询统计结果，如 $apply=groupby((字段),aggregate($count as 人数))。");
+        }
 
         var fingerprint = SkipTokenCodec.Fingerprint(current.Schema.EntitySetName, raw);
         var token = route.Endpoint == FeedEndpoint.Feed && raw.Value("$skiptoken") is { } text ? context.Tokens.Decode(text, fingerprint) : null;
@@ -36,9 +46,14 @@ internal static class EntitySetEndpoint
             ?? throw new FeedError(410, "VERSION_GONE",
                 $"数据集“{current.Schema.Title}”在分页读取期间发布了新版本，所读取的旧版本（第 {token.Version} 版）已不再保留。请重新刷新，从第一页读取最新版本。");
         outcome.Version = dataset.Version;
+        // A retired version's folder may be deleted (by this or another node) while this node's
+        // snapshot still lists it: the version is gone all the same, so 410, not a DuckDB I/O error.
+        if (token is not null && dataset.ParquetFiles.Any(f => !File.Exists(f)))
+            throw new FeedError(410, "VERSION_GONE",
+                $"数据集“{current.Schema.Title}”在分页读取期间发布了新版本，所读取的旧版本（第 {token.Version} 版）已不再保留。请重新刷新，从第一页读取最新版本。");
 
         var scope = RowScope.For(principal, context.Policy.For(principal.Role), dataset.Schema);
-        var model = context.Models.Feed(dataset, principal.Role)
+        var model = context.Models.Feed(dataset, principal.Role, grant)
             ?? throw FeedError.Forbidden($"当前角色无权访问数据集“{dataset.Schema.Title}”。");
         if (dataset.ParquetFiles.Count == 0) throw new InvalidOperationException($"Version {dataset.Version} of {dataset.Schema.Name} has no Parquet files.");
         var planned = Stopwatch.GetTimestamp();

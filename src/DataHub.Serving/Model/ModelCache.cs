@@ -25,28 +25,29 @@ internal sealed class ModelCache(AccessPolicy policy)
     private readonly ConcurrentDictionary<string, Lazy<ServiceModel>> services = new(StringComparer.Ordinal);
 
     /// <summary>The feed model, or null when <paramref name="role"/> may not see the dataset's key.</summary>
-    public FeedModel? Feed(ServedDataset dataset, Role role)
+    public FeedModel? Feed(ServedDataset dataset, Role role, DatasetGrant grant)
     {
         Bound(feeds);
-        var key = $"{role}|{dataset.Schema.Name}|{dataset.Schema.Version}|{dataset.Version}";
+        var key = $"{role}|{dataset.Schema.Name}|{dataset.Schema.Version}|{dataset.Version}|{grant.Signature}";
         return feeds.GetOrAdd(key, _ => new Lazy<FeedModel?>(() =>
         {
-            if (DatasetView.Build(dataset.Schema, role, policy) is not { } view) return null;
+            if (DatasetView.Build(dataset.Schema, role, policy, grant.Fields) is not { } built) return null;
+            var view = grant.AggregateOnly ? built.AggregatesOnly() : built;
             var (model, sets) = EdmModelFactory.Build([view]);
             return new FeedModel(model, sets[0], view, dataset);
         })).Value;
     }
 
     /// <summary>The service model over <paramref name="datasets"/> (already filtered to those the principal may open).</summary>
-    public ServiceModel Service(IReadOnlyList<ServedDataset> datasets, Role role)
+    public ServiceModel Service(IReadOnlyList<(ServedDataset Dataset, DatasetGrant Grant)> datasets, Role role)
     {
         Bound(services);
-        var ordered = datasets.OrderBy(d => d.Schema.EntitySetName, StringComparer.Ordinal).ToArray();
-        var key = $"{role}|" + string.Join(";", ordered.Select(d => $"{d.Schema.Name}|{d.Schema.Version}|{d.Version}"));
+        var ordered = datasets.OrderBy(d => d.Dataset.Schema.EntitySetName, StringComparer.Ordinal).ToArray();
+        var key = $"{role}|" + string.Join(";", ordered.Select(d => $"{d.Dataset.Schema.Name}|{d.Dataset.Schema.Version}|{d.Dataset.Version}|{d.Grant.Signature}"));
         return services.GetOrAdd(key, _ => new Lazy<ServiceModel>(() =>
         {
             var served = ordered
-                .Select(d => (Dataset: d, View: DatasetView.Build(d.Schema, role, policy)))
+                .Select(d => (d.Dataset, View: DatasetView.Build(d.Dataset.Schema, role, policy, d.Grant.Fields)))
                 .Where(x => x.View is not null)
                 .ToArray();
             var (model, sets) = EdmModelFactory.Build(served.Select(x => x.View!).ToArray());

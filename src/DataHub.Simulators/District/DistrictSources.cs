@@ -24,13 +24,10 @@ public static class DistrictSources
             ["population"] = Save(paths, PoliceFile, Police(paths, districtCode, districtShortName, postgres)),
             ["health"] = Save(paths, HealthFile, Health(districtCode, districtShortName, fhirBaseUrl)),
             ["enterprise"] = Save(paths, EnterpriseFile, Enterprise(districtCode, districtShortName, enterprisesUrl)),
+            ["housing"] = Save(paths, HousingFile, Housing(districtCode, districtShortName)),
         };
-        if (HousingSource is { } housing) files["housing"] = Save(paths, HousingFile, housing(districtCode, districtShortName));
         return files;
     }
-
-    /// <summary>The housing definition (null until an Excel connector is available).</summary>
-    internal static Func<string, string, string>? HousingSource { get; set; }
 
     private static string Save(DistrictPaths paths, string name, string text)
     {
@@ -173,6 +170,38 @@ public static class DistrictSources
           community_code:       { from: community.code }
           employee_count:       { from: empnum }
           updated_at:           { from: updated }
+
+        """;
+
+    private static string Housing(string districtCode, string district) =>
+        Header("zhujian-housing", "住建局房屋信息登记表（实有房屋，Excel 报送）", "housing", districtCode, "ZJ", $"{district}住房和城乡建设局", "FW-0001", "有条件共享",
+            "仅限本辖区社区、街道开展房屋和出租管理使用；产权人姓名脱敏") + """
+        connector:
+          type: excel
+          path: ../simulator/drops/住建_实有房屋.xlsx   # 每次报送整表替换
+          sheet: 实有房屋                               # 第一个工作表是“填表说明”
+          header_row: 3                                 # 标题行、说明行之下，第3、4行是表头（第3行为合并的分组）
+          header_rows: 2
+          hidden_columns: skip                          # “其他/内部备注”列被隐藏，不读
+
+        # 两行表头合并为“分组/列名”
+        fields:
+          house_code:     { from: 基本信息/房屋编号 }
+          address_code:   { from: 基本信息/标准地址编码 }
+          address:        { from: 基本信息/房屋地址, transforms: [single_line] }
+          community_code: { from: 基本信息/社区代码 }
+          building_no:    { from: 房屋位置/楼栋号 }
+          unit_no:        { from: 房屋位置/单元号 }
+          room_no:        { from: 房屋位置/房号 }
+          floor:          { from: 房屋位置/所在楼层 }
+          floor_area:     { from: 房屋属性/建筑面积（㎡） }
+          usage:          { from: 房屋属性/房屋用途 }
+          property_type:  { from: 房屋属性/产权性质 }
+          owner_name:     { from: 房屋属性/产权人 }
+          is_rented:      { from: 出租情况/是否出租 }
+          tenant_count:   { from: 出租情况/租住人数 }
+          built_year:     { from: 其他/建成年份 }
+          updated_at:     { from: 其他/更新时间 }
 
         """;
 }

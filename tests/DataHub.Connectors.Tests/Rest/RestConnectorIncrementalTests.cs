@@ -26,6 +26,8 @@ public sealed class RestConnectorIncrementalTests : IAsyncLifetime
 
         var changes = truth.Changes!["enterprise"];
         Assert.True(changes.Records > 0);
+        Assert.All(delta, b => Assert.True(b.IsDelta, "an incremental read hands out a delta the runner merges"));
+        Assert.All(full, b => Assert.False(b.IsDelta));
         Assert.Equal(changes.Inserted.Concat(changes.Updated).Order(StringComparer.Ordinal), RestSources.CreditCodes(delta).Order(StringComparer.Ordinal));
 
         var again = await Read(config, delta[^1].State);

@@ -29,7 +29,8 @@ public sealed class DemoProcessTests
         try
         {
             var output = new StringBuilder();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            // The demo generates and ingests four departments (police database, Excel, REST, FHIR).
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             string? root = null;
             while (!output.ToString().Contains("Ctrl+C", StringComparison.Ordinal))
             {
@@ -53,7 +54,11 @@ public sealed class DemoProcessTests
             Assert.All(doc.RootElement.GetProperty("value").EnumerateArray(), r => Assert.Equal("320113002001", r.GetProperty("社区代码").GetString()));
 
             var written = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir.Path, "credentials.json"))).RootElement;
-            Assert.Equal(5, written.GetArrayLength());
+            Assert.Equal(6, written.GetArrayLength());
+            // The open list is printed: communities and the street granted, the analyst's request pending.
+            Assert.Contains("population → 320113 所有社区", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("population → 320113002", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("[申请中]", output.ToString(), StringComparison.Ordinal);
             Assert.Contains(written.EnumerateArray(), c => c.GetProperty("password").GetString() == printed[4] && c.GetProperty("apiKey").GetString() == printed[5]);
         }
         finally

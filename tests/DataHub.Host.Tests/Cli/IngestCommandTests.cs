@@ -64,7 +64,7 @@ public sealed class IngestCommandTests : IAsyncLifetime
         Assert.Contains("未发布新版本", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stdout, StringComparison.Ordinal);
         var engine = await _fx.OpenEngineAsync();
-        Assert.Equal(1, Assert.Single(await engine.Catalog.Datasets.CurrentVersionsAsync(default)).Version);
+        Assert.Equal(1, Assert.Single(await engine.Catalog.Datasets.CurrentVersionsAsync(default), v => v.Dataset == "population").Version);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class DemoIngestionTests : IAsyncLifetime
         foreach (var (code, count) in manifest.FieldIssueCounts)
             Assert.True(report.FieldIssues.GetValueOrDefault(code) == count, $"{code}: planted {count}, reported {report.FieldIssues.GetValueOrDefault(code)}\n{report.ToText()}");
 
-        var current = Assert.Single(await engine.Catalog.Datasets.CurrentVersionsAsync(default));
+        var current = Assert.Single(await engine.Catalog.Datasets.CurrentVersionsAsync(default), v => v.Dataset == "population");
         using var conn = new DuckDBConnection("DataSource=:memory:");
         conn.Open();
         using var cmd = conn.CreateCommand();
@@ -43,5 +43,18 @@ public sealed class DemoIngestionTests : IAsyncLifetime
         while (reader.Read()) perCommunity[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (code, expected) in manifest.AcceptedByCommunity)
             Assert.Equal(expected, perCommunity.GetValueOrDefault(code));
+
+        // Quality figures of the version, per community, equal the generator's truth.
+        var quality = await engine.Catalog.Datasets.QualityAsync("population", current.Version, default);
+        foreach (var (code, expected) in manifest.AcceptedByCommunity.Where(kv => kv.Value > 0))
+        {
+            Assert.Equal(expected, quality.Single(q => q.CommunityCode == code && q.Metric == "rows").Numerator);
+            Assert.Equal(1.0, quality.Single(q => q.CommunityCode == code && q.Field == "id_number" && q.Metric == "completeness").Value);
+            Assert.Equal(1.0, quality.Single(q => q.CommunityCode == code && q.Field == "*" && q.Metric == "uniqueness").Value);
+        }
+        long Invalid(string field) => quality.Where(q => q.Field == field && q.Metric == "validity").Sum(q => q.Denominator - q.Numerator);
+        Assert.Equal(manifest.FieldIssueCounts["PHONE_FORMAT"], Invalid("phone"));
+        Assert.Equal(manifest.FieldIssueCounts["DATE_FORMAT"], Invalid("birth_date"));
+        Assert.Equal(manifest.FieldIssueCounts.Values.Sum(), Invalid("*"));
     }
 }

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using DataHub.Catalog.Storage;
 using DataHub.Core.Access;
 using DataHub.Host.Composition;
 using DataHub.Host.Web;
@@ -42,11 +41,7 @@ public sealed class AuthServer : IAsyncDisposable
     public Task AddAsync(string name, Role role, string scope, string password, string? apiKey = null) =>
         Engine.Catalog.Principals.UpsertAsync(new Principal(name, name, role, scope), password, apiKey, default);
 
-    public async Task DisableAsync(string name)
-    {
-        await using var conn = await Engine.Catalog.Database.OpenAsync(default);
-        await CatalogDatabase.ExecAsync(conn, null, "UPDATE principals SET disabled = 1 WHERE name = @n", [("n", name)], default);
-    }
+    public Task DisableAsync(string name) => Engine.Catalog.Principals.SetDisabledAsync(name, true, "test-steward", default);
 
     public static HttpClient Basic(string user, string secret)
     {

@@ -83,20 +83,35 @@ public sealed class AuthenticationTests(DemoServer server)
     }
 
     [Fact]
-    public async Task Feed_EveryAccessIsAudited_IncludingRefusals()
+    public async Task Feed_EveryAccessIsAudited_IncludingRefusals_FailedLoginsAggregated()
     {
-        using (var http = Http("analyst", server.Credential("analyst").Password))
+        using (var http = Http("maqun-community", server.Credential("maqun-community").Password))
         {
-            await http.GetStringAsync(server.Feed("?$top=5&$select=社区代码"));
+            await http.GetStringAsync(server.Feed("?$top=5&$select=社区代码&$filter=" + Uri.EscapeDataString("社区代码 eq '320113002001'")));
         }
-        using (var anonymous = Http())
+        using (var analyst = Http("analyst", server.Credential("analyst").Password))
         {
-            await anonymous.GetAsync(server.Feed("?$top=1"));
+            // The demo's analyst has only a pending request: the dataset does not exist for it.
+            Assert.Equal(HttpStatusCode.NotFound, (await analyst.GetAsync(server.Feed("?$top=7"))).StatusCode);
+        }
+        using (var guesser = Http("audit-guesser", "wrong-password"))
+        {
+            for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.GetAsync(server.Feed("?$top=1"))).StatusCode);
         }
 
         var log = await server.Engine.Catalog.Access.RecentAsync(1000, default);
-        Assert.Contains(log, a => a.Principal == "analyst" && a.Path.Contains("$top=5", StringComparison.Ordinal) && a.RowsReturned == 5 && a.Version == 1);
-        Assert.Contains(log, a => a.Status == 401 && a.Path.Contains("$top=1", StringComparison.Ordinal));
+        var read = Assert.Single(log, a => a.Principal == "maqun-community" && a.Path.Contains("$top=5", StringComparison.Ordinal));
+        Assert.Equal((5, 1L, 200), (read.RowsReturned, read.Version!.Value, read.Status));
+        Assert.Null(read.ErrorCode);
+        Assert.Equal("127.0.0.1", read.ClientAddress);
+        Assert.NotNull(read.DurationMs);
+        // The literal of $filter is redacted: no value from the request is stored.
+        Assert.DoesNotContain("320113002001", read.Path, StringComparison.Ordinal);
+        Assert.Contains("社区代码 eq '***'", read.Path, StringComparison.Ordinal);
+        Assert.Contains(log, a => a.Principal == "analyst" && a.Status == 404 && a.Path.Contains("$top=7", StringComparison.Ordinal) && a.RowsReturned == 0);
+        var failed = await server.Engine.Catalog.FailedLogins.SearchAsync(null, "audit-guesser", 10, default);
+        Assert.Equal(3, failed.Sum(f => f.Attempts));
+        Assert.InRange(failed.Count, 1, 2); // one row per minute and address, not one per guess
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public sealed class DemoServer : IAsyncLifetime
         Manifest = manifest;
         var report = await Engine.Runner.RunAsync(source, default);
         Assert.True(report.Succeeded, report.ToText());
+        await DemoOpenList.EnsureAsync(Engine.Catalog, default);
         // Configured as behind a reverse proxy on loopback, as a deployment with nginx in front is,
         // so forwarded headers from the test client are honoured (FeedAccessTests checks nextLinks).
         _app = DataHubWebApp.Create(Engine, new WebOptions { Urls = "http://127.0.0.1:0", PageSize = PageSize, TrustedProxies = [System.Net.IPAddress.Loopback] });

@@ -111,7 +111,7 @@ public sealed class IngestionRunnerTests : IAsyncLifetime
         Assert.Equal("320113002", row["street_code"]);
         Assert.Matches("^[0-9a-f]{16}$", (string)row["record_id"]!);
         // 更新时间 "2026-11-01 08:00:00" without an offset is Beijing time.
-        var current = (await _fx.Catalog.Datasets.CurrentVersionsAsync(default))[0];
+        var current = (await _fx.Catalog.Datasets.CurrentVersionsAsync(default)).Single(v => v.Dataset == "population");
         var updated = Query($"SELECT epoch(updated_at) AS s FROM read_parquet('{Path.Combine(current.Directory, current.Files[0])}')")[0]["s"];
         Assert.Equal(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), Convert.ToInt64(updated, System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -151,7 +151,7 @@ public sealed class IngestionRunnerTests : IAsyncLifetime
     {
         var first = await _fx.Runner.RunAsync(_fx.WriteSource(Csv(Row(1, Id("19800101", 1)))), default);
         Assert.True(first.Succeeded, first.ToText());
-        var before = Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default));
+        var before = Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default), v => v.Dataset == "population");
         _fx.Time.Advance(TimeSpan.FromMinutes(1));
 
         var csv = kind switch
@@ -175,7 +175,7 @@ public sealed class IngestionRunnerTests : IAsyncLifetime
         Assert.False(string.IsNullOrWhiteSpace(report.ErrorFix));
         Assert.DoesNotContain("   at ", report.ToText(), StringComparison.Ordinal);
         Assert.Null(report.Version);
-        var after = Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default));
+        var after = Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default), v => v.Dataset == "population");
         Assert.Equal(before.Version, after.Version);
         Assert.True(File.Exists(Path.Combine(after.Directory, after.Files[0])));
         Assert.Single(_fx.Runner.Lake.VersionsOnDisk("population"));

@@ -140,12 +140,12 @@ public sealed class PublishingTests : IAsyncLifetime
         Assert.Equal("held", held.Status);
         Assert.Contains(held.ConnectorWarnings, w => w.Contains("CSV_TRUNCATED", StringComparison.Ordinal) && w.Contains("第7行", StringComparison.Ordinal));
         Assert.NotEmpty(held.HoldReasons);
-        Assert.Equal(1, Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default)).Version);
+        Assert.Equal(1, Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default), v => v.Dataset == "population").Version);
 
         var approved = await _fx.Runner.ApproveAsync(held.RunId, "steward", default);
 
         Assert.Equal(2, approved.Version);
-        Assert.Equal(2, Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default)).Version);
+        Assert.Equal(2, Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default), v => v.Dataset == "population").Version);
         Assert.Equal("succeeded", (await _fx.Catalog.Runs.GetAsync(held.RunId, default))!.Status);
         Assert.Contains(await _fx.Catalog.Datasets.AuditTrailAsync("population", default), a => a.Action == "approve" && a.Actor == "steward");
     }
@@ -219,7 +219,7 @@ public sealed class PublishingTests : IAsyncLifetime
         var rows = await _fx.ReadAllCurrentAsync();
         Assert.Equal(5, rows.Count(r => ((string)r["community_code"]!).StartsWith("320113", StringComparison.Ordinal)));
         Assert.Equal(3, rows.Count(r => ((string)r["community_code"]!).StartsWith("110105", StringComparison.Ordinal)));
-        var current = Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default));
+        var current = Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default), v => v.Dataset == "population");
         Assert.Equal(4, current.Version);
         Assert.Equal(8, current.RowCount);
         Assert.Equal(["part-ga-chaoyang.parquet", "part-ga-qixia.parquet"], current.Files);
@@ -258,7 +258,7 @@ public sealed class PublishingTests : IAsyncLifetime
 
         await _fx.Runner.RollbackAsync("population", 1, "steward", default);
 
-        Assert.Equal(1, Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default)).Version);
+        Assert.Equal(1, Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default), v => v.Dataset == "population").Version);
         Assert.Equal(3, (await _fx.ReadCurrentAsync()).Count);
         var audit = Assert.Single(await _fx.Catalog.Datasets.AuditTrailAsync("population", default), a => a.Action == "rollback");
         Assert.Equal("steward", audit.Actor);
@@ -276,13 +276,13 @@ public sealed class PublishingTests : IAsyncLifetime
             _fx.Time.Advance(TimeSpan.FromHours(1));
         }
         // KeepVersions = 3, but every version is younger than a day: none retired yet.
-        Assert.Equal(5, (await _fx.Catalog.Datasets.LiveVersionsAsync(default)).Count);
+        Assert.Equal(5, (await _fx.Catalog.Datasets.LiveVersionsAsync(default)).Count(v => v.Dataset == "population"));
 
         _fx.Time.Advance(TimeSpan.FromDays(2));
         await _fx.Runner.RollbackAsync("population", 1, "steward", default);
         var retired = await _fx.Runner.ApplyRetentionAsync("population", default);
 
-        var live = (await _fx.Catalog.Datasets.LiveVersionsAsync(default)).Select(v => v.Version).Order().ToArray();
+        var live = (await _fx.Catalog.Datasets.LiveVersionsAsync(default)).Where(v => v.Dataset == "population").Select(v => v.Version).Order().ToArray();
         Assert.Equal([1L, 4L, 5L], live); // the current one (v1, rolled back to) is kept beyond the count
         Assert.Equal([2L, 3L], retired.Select(v => v.Version).Order());
         Assert.All(retired, v => Assert.False(Directory.Exists(v.Directory)));
@@ -292,7 +292,7 @@ public sealed class PublishingTests : IAsyncLifetime
     public async Task ReadBack_RowCountOrOrderMismatch_RefusesToPublish()
     {
         var report = await _fx.Runner.RunAsync(_fx.WriteSource(Csv(Rows(3, community: "320113002002").Concat(Rows(2, from: 10)).ToArray())), default);
-        var current = Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default));
+        var current = Assert.Single(await _fx.Catalog.Datasets.CurrentVersionsAsync(default), v => v.Dataset == "population");
         var part = Path.Combine(current.Directory, current.Files[0]);
         var schema = DataHub.Core.Schema.SchemaLoader.Get("population");
 

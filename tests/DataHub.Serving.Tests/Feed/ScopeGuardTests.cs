@@ -20,14 +20,20 @@ public sealed class ScopeGuardTests : IDisposable
     public ScopeGuardTests()
     {
         Directory.CreateDirectory(root);
-        var rows = SyntheticData.Housing()
-            .Select(r => r with { ResidentCount = r.CommunityCode == SyntheticData.CommunityA1 ? 3 : 1 })
+        // Many rows in one row group, communities interleaved (ordered by a hash of the key), so
+        // row-group statistics cannot keep the failing row away: only the order of evaluation can.
+        var rows = Enumerable.Range(0, 10)
+            .SelectMany(copy => SyntheticData.Housing().Select(r => r with
+            {
+                HouseId = r.HouseId + "-" + copy.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ResidentCount = r.CommunityCode == SyntheticData.CommunityA1 ? 3 : 1,
+            }))
             .ToList();
         // The one row whose value overflows when cubed: in community B2, outside A1's scope.
-        var poison = rows.First(r => r.CommunityCode == SyntheticData.CommunityB2);
+        var poison = rows.Last(r => r.CommunityCode == SyntheticData.CommunityB2);
         rows[rows.IndexOf(poison)] = poison with { ResidentCount = 4_000_000_000_000L };
         var file = Path.Combine(root, "housing.parquet");
-        LakeWriter.Write(TestSchemas.Housing, rows.OrderBy(r => r.CommunityCode, StringComparer.Ordinal).Select(r => r.Values()), file);
+        LakeWriter.Write(TestSchemas.Housing, rows.Select(r => r.Values()), file, rowGroupSize: 1_000_000, orderBy: "hash(\"house_id\")");
         var datasets = new FakeServedDatasets();
         datasets.Publish(new ServedDataset(TestSchemas.Housing, 1, [file], DateTimeOffset.UnixEpoch));
         var options = new ServingOptions { Secret = TestLake.Secret, MemoryLimit = "256MB", Threads = 2, QueryWorkers = 1 };
@@ -45,7 +51,7 @@ public sealed class ScopeGuardTests : IDisposable
 
         Assert.Equal(200, page.Status);
         Assert.Equal(InScope, page.Count());
-        Assert.Equal(InScope, page.Rows().Count);
+        Assert.Equal(Math.Min(InScope, 5000), page.Rows().Count);
     }
 
     [Fact]

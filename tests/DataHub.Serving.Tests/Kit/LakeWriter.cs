@@ -7,7 +7,8 @@ namespace DataHub.Serving.Tests.Kit;
 /// <summary>Writes rows as the pipeline does: Parquet via DuckDB COPY, typed per schema, sorted by scope column then key.</summary>
 public static class LakeWriter
 {
-    public static void Write(DatasetSchema schema, IEnumerable<object?[]> rows, string path, int rowGroupSize = 256)
+    /// <param name="orderBy">SQL ORDER BY of the file instead of scope column then key (a test of an unsorted file).</param>
+    public static void Write(DatasetSchema schema, IEnumerable<object?[]> rows, string path, int rowGroupSize = 256, string? orderBy = null)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
@@ -38,7 +39,7 @@ public static class LakeWriter
                 row.EndRow();
             }
         }
-        var order = string.Join(", ", new[] { schema.ScopeField, schema.KeyField }.OfType<string>().Select(SqlStatement.Identifier));
+        var order = orderBy ?? string.Join(", ", new[] { schema.ScopeField, schema.KeyField }.OfType<string>().Select(SqlStatement.Identifier));
         Execute(connection, $"COPY (SELECT * FROM t ORDER BY {order}) TO {SqlStatement.Literal(path)} (FORMAT parquet, ROW_GROUP_SIZE {rowGroupSize})");
     }
 

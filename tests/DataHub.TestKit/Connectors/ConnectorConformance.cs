@@ -24,6 +24,14 @@ public abstract class ConnectorConformance : IDisposable
     /// <summary>How many records the source of <see cref="CreateValidConfig"/> holds.</summary>
     protected abstract int ExpectedRecordCount { get; }
 
+    /// <summary>
+    /// Makes the source of <paramref name="config"/> fail transiently (unreachable, dropped
+    /// connection) until the returned handle is disposed; null when the connector's sources have
+    /// no transient failure (a local file). The config returned is the one to read through.
+    /// </summary>
+    protected virtual Task<(SourceConfig Config, IAsyncDisposable Outage)?> BreakTransientlyAsync(SourceConfig config) =>
+        Task.FromResult<(SourceConfig, IAsyncDisposable)?>(null);
+
     /// <summary>Options a source must set, as the spec declares them; leaving out any one is a config failure.</summary>
     private IReadOnlyList<string> RequiredOptions => CreateConnector().Spec.Options.Where(o => o.Required).Select(o => o.Name).ToList();
 
@@ -118,6 +126,41 @@ public abstract class ConnectorConformance : IDisposable
         else
             AssertSameRecords(first, second);
         Assert.NotNull(second[^1].State);
+    }
+
+    [Fact]
+    public async Task ReadAsync_IncrementalAfterFull_ReturnsNothingAlreadyCommitted()
+    {
+        var config = CreateValidConfig(WorkDir);
+        var connector = CreateConnector();
+
+        var full = await ReadAllAsync(connector, config, null);
+        var next = await ReadAllAsync(connector, config, full[^1].State);
+
+        // A delta after a full read of an unchanged source is empty; a connector that answers with
+        // a full read instead must not mark it as a delta (the runner would merge it twice).
+        if (next[^1].IsDelta)
+            Assert.Empty(next.SelectMany(b => b.Records));
+        else
+            AssertSameRecords(full, next);
+        Assert.All(next, b => Assert.Equal(next[^1].IsDelta, b.IsDelta));
+        Assert.False(connector.Spec.SupportsIncremental is false && next[^1].IsDelta, "a connector that declares no incremental reads returned a delta");
+    }
+
+    [Fact]
+    public async Task ReadAsync_TransientFailureThenRecovery_FailsTransientlyThenReadsEverything()
+    {
+        var connector = CreateConnector();
+        var broken = await BreakTransientlyAsync(CreateValidConfig(WorkDir));
+        if (broken is not { } b) return; // a local source has no transient failure to simulate
+
+        var failure = await Assert.ThrowsAsync<ConnectorException>(() => ReadAllAsync(connector, b.Config, null));
+        Assert.Equal(ConnectorFailure.Transient, failure.Failure);
+        Assert.False(string.IsNullOrWhiteSpace(failure.UserMessage));
+        await b.Outage.DisposeAsync();
+
+        var batches = await ReadAllAsync(connector, b.Config, null);
+        Assert.Equal(ExpectedRecordCount, batches.Sum(x => x.Records.Count));
     }
 
     [Fact]

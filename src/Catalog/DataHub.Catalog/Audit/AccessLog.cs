@@ -1,13 +1,17 @@
+using System.Data.Common;
+using System.Globalization;
 using DataHub.Catalog.Storage;
 using static DataHub.Catalog.Storage.CatalogDatabase;
 
 namespace DataHub.Catalog.Audit;
 
 /// <summary>
-/// One data access, for the audit trail. Holds who, what dataset and version, the path and query
-/// as requested (query options are the principal's own words, never row values), the outcome and
-/// how many rows left the server.
+/// One data access, for the audit trail: who, what dataset and version, the path and query
+/// options as redacted by <see cref="AuditRedaction"/> (never row values or secrets), the outcome,
+/// how many rows left the server, how long it took and from where.
 /// </summary>
+/// <param name="Client">The client software (User-Agent).</param>
+/// <param name="ClientAddress">The caller's IP address (after trusted forwarded headers).</param>
 public sealed record AccessRecord(
     DateTimeOffset At,
     string Principal,
@@ -18,31 +22,140 @@ public sealed record AccessRecord(
     int Status,
     long RowsReturned,
     string? ErrorCode,
-    string? Client);
+    string? Client,
+    long? DurationMs = null,
+    string? ClientAddress = null,
+    string? Id = null);
 
-/// <summary>The audit trail of data access; kept apart from diagnostic logs.</summary>
+/// <summary>Filters of an audit search; every one optional.</summary>
+public sealed record AccessQuery(
+    string? Principal = null,
+    string? Dataset = null,
+    int? Status = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    int Limit = 200,
+    int Offset = 0);
+
+/// <summary>
+/// The audit trail of data access; kept apart from diagnostic logs, append-only for callers.
+/// A feed answer is <see cref="ReserveAsync">reserved</see> (a durable row with error code
+/// <see cref="Incomplete"/>) before the first byte of data leaves and <see cref="CompleteAsync">completed</see>
+/// afterwards with the rows sent; a row that stays incomplete means the answer may have left and
+/// its completion was lost (crash, full disk) — an auditor sees it rather than nothing.
+/// </summary>
 public sealed class AccessLog(CatalogDatabase db)
 {
+    /// <summary>Error code of a reserved record whose answer has not been completed.</summary>
+    public const string Incomplete = "INCOMPLETE";
+
     public async Task AppendAsync(AccessRecord a, CancellationToken cancellationToken)
     {
         await using var conn = await db.OpenAsync(cancellationToken);
-        await ExecAsync(conn, null, """
-            INSERT INTO access_log (at, principal, dataset, version, method, path, status, rows_returned, error_code, client)
-            VALUES (@at, @p, @d, @v, @m, @path, @s, @rows, @err, @client)
-            """,
-            [("at", Timestamp(a.At)), ("p", a.Principal), ("d", a.Dataset), ("v", a.Version), ("m", a.Method),
-             ("path", a.Path.Length > 4000 ? a.Path[..4000] : a.Path), ("s", a.Status), ("rows", a.RowsReturned),
-             ("err", a.ErrorCode), ("client", a.Client is { Length: > 200 } c ? c[..200] : a.Client)], cancellationToken);
+        await InsertAsync(conn, a with { Id = a.Id ?? NewId() }, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<AccessRecord>> RecentAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>Writes the record (error code <see cref="Incomplete"/>, no rows yet) and returns its id once it is committed.</summary>
+    public async Task<string> ReserveAsync(AccessRecord a, CancellationToken cancellationToken)
+    {
+        var id = NewId();
+        await using var conn = await db.OpenAsync(cancellationToken);
+        await InsertAsync(conn, a with { Id = id, ErrorCode = Incomplete, RowsReturned = 0 }, cancellationToken);
+        return id;
+    }
+
+    /// <summary>Completes a reserved record with the final outcome.</summary>
+    public async Task CompleteAsync(string id, int status, long rowsReturned, string? errorCode, long durationMs, CancellationToken cancellationToken)
     {
         await using var conn = await db.OpenAsync(cancellationToken);
-        return await QueryAsync(conn, null, """
-            SELECT at, principal, dataset, version, method, path, status, rows_returned, error_code, client
-            FROM access_log ORDER BY at DESC LIMIT @limit
-            """, [("limit", limit)], r => new AccessRecord(ParseTimestamp(r.GetString(0)), r.GetString(1), NullableString(r, 2),
-                NullableLong(r, 3), r.GetString(4), r.GetString(5), r.GetInt32(6), r.GetInt64(7), NullableString(r, 8), NullableString(r, 9)),
-            cancellationToken);
+        await ExecAsync(conn, null, "UPDATE access_log SET status = @s, rows_returned = @rows, error_code = @err, duration_ms = @ms WHERE id = @id",
+            [("id", id), ("s", status), ("rows", rowsReturned), ("err", errorCode), ("ms", durationMs)], cancellationToken);
     }
+
+    private static Task InsertAsync(DbConnection conn, AccessRecord a, CancellationToken cancellationToken) =>
+        ExecAsync(conn, null, """
+            INSERT INTO access_log (id, at, principal, dataset, version, method, path, status, rows_returned, error_code, client, duration_ms, client_address)
+            VALUES (@id, @at, @p, @d, @v, @m, @path, @s, @rows, @err, @client, @ms, @addr)
+            """,
+            [("id", a.Id), ("at", Timestamp(a.At)), ("p", Cap(a.Principal, 200)), ("d", a.Dataset), ("v", a.Version), ("m", a.Method),
+             ("path", Cap(a.Path, 4000)), ("s", a.Status), ("rows", a.RowsReturned), ("err", a.ErrorCode), ("client", Cap(a.Client, 200)),
+             ("ms", a.DurationMs), ("addr", Cap(a.ClientAddress, 64))], cancellationToken);
+
+    public Task<IReadOnlyList<AccessRecord>> RecentAsync(int limit, CancellationToken cancellationToken) =>
+        SearchAsync(new AccessQuery(Limit: limit), cancellationToken);
+
+    /// <summary>Records matching <paramref name="q"/>, newest first.</summary>
+    public async Task<IReadOnlyList<AccessRecord>> SearchAsync(AccessQuery q, CancellationToken cancellationToken)
+    {
+        var (sql, args) = Query(q, paged: true);
+        await using var conn = await db.OpenAsync(cancellationToken);
+        return await QueryAsync(conn, null, sql, args, Map, cancellationToken);
+    }
+
+    /// <summary>Writes every record matching <paramref name="q"/> (limit and offset ignored) as CSV (UTF-8 with BOM for Excel), streaming.</summary>
+    public async Task WriteCsvAsync(AccessQuery q, Stream output, CancellationToken cancellationToken)
+    {
+        var (sql, args) = Query(q, paged: false);
+        await using var writer = new StreamWriter(output, new System.Text.UTF8Encoding(true), 64 * 1024, leaveOpen: true);
+        await writer.WriteLineAsync("时间,账号,数据集,版本,方法,请求,状态,返回行数,错误代码,耗时毫秒,客户端地址,客户端".AsMemory(), cancellationToken);
+        await using var conn = await db.OpenAsync(cancellationToken);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = "@" + name;
+            p.Value = value ?? DBNull.Value;
+            cmd.Parameters.Add(p);
+        }
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var a = Map(reader);
+            await writer.WriteLineAsync(string.Join(",",
+                Csv(a.At.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)), Csv(a.Principal), Csv(a.Dataset),
+                Csv(a.Version?.ToString(CultureInfo.InvariantCulture)), Csv(a.Method), Csv(a.Path), Csv(a.Status.ToString(CultureInfo.InvariantCulture)),
+                Csv(a.RowsReturned.ToString(CultureInfo.InvariantCulture)), Csv(a.ErrorCode), Csv(a.DurationMs?.ToString(CultureInfo.InvariantCulture)),
+                Csv(a.ClientAddress), Csv(a.Client)).AsMemory(), cancellationToken);
+        }
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    private static (string Sql, List<(string, object?)> Args) Query(AccessQuery q, bool paged)
+    {
+        var where = new List<string>();
+        var args = new List<(string, object?)>();
+        if (q.Principal is { Length: > 0 }) { where.Add("principal = @p"); args.Add(("p", q.Principal)); }
+        if (q.Dataset is { Length: > 0 }) { where.Add("dataset = @d"); args.Add(("d", q.Dataset)); }
+        if (q.Status is { } s) { where.Add("status = @s"); args.Add(("s", s)); }
+        if (q.From is { } from) { where.Add("at >= @from"); args.Add(("from", Timestamp(from))); }
+        if (q.To is { } to) { where.Add("at < @to"); args.Add(("to", Timestamp(to))); }
+        var sql = $"SELECT {Columns} FROM access_log" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY at DESC";
+        if (paged)
+        {
+            sql += " LIMIT @limit OFFSET @offset";
+            args.Add(("limit", Math.Clamp(q.Limit, 1, 10_000)));
+            args.Add(("offset", Math.Max(0, q.Offset)));
+        }
+        return (sql, args);
+    }
+
+    private const string Columns = "at, principal, dataset, version, method, path, status, rows_returned, error_code, client, duration_ms, client_address, id";
+
+    private static AccessRecord Map(DbDataReader r) => new(ParseTimestamp(r.GetString(0)), r.GetString(1), NullableString(r, 2),
+        NullableLong(r, 3), r.GetString(4), r.GetString(5), Convert.ToInt32(r.GetValue(6), CultureInfo.InvariantCulture),
+        Convert.ToInt64(r.GetValue(7), CultureInfo.InvariantCulture), NullableString(r, 8), NullableString(r, 9),
+        r.IsDBNull(10) ? null : Convert.ToInt64(r.GetValue(10), CultureInfo.InvariantCulture), NullableString(r, 11), NullableString(r, 12));
+
+    // A cell starting with = + - @ would be a formula in Excel: prefix it with a quote.
+    private static string Csv(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return "";
+        if (value[0] is '=' or '+' or '-' or '@') value = "'" + value;
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+
+    private static string? Cap(string? s, int max) => s is { Length: var n } && n > max ? s[..max] : s;
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
 }

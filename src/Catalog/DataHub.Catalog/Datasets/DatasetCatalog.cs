@@ -123,7 +123,7 @@ public sealed partial class DatasetCatalog(CatalogDatabase db, TimeProvider time
         var switched = await ExecAsync(conn, tx, "UPDATE datasets SET current_version = @v, updated_at = @now WHERE name = @d",
             [("v", p.Version), ("now", now), ("d", p.Dataset)], cancellationToken);
         if (switched != 1) throw new InvalidOperationException($"Dataset {p.Dataset} is not registered.");
-        await RunLog.FinishAsync(conn, tx, p.RunId, RunStatus.Succeeded, p.Counts, p.Version, p.ReportJson, null, null, now, cancellationToken);
+        if (!p.Derived) await RunLog.FinishAsync(conn, tx, p.RunId, RunStatus.Succeeded, p.Counts, p.Version, p.ReportJson, null, null, now, cancellationToken);
         await InsertPartsAndQualityAsync(conn, tx, p, now, cancellationToken);
         if (p.ConnectorStateJson is not null)
         {

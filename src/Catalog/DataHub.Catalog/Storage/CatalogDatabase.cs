@@ -71,7 +71,7 @@ public sealed class CatalogDatabase
             await using var tx = await conn.BeginTransactionAsync(cancellationToken);
             await ExecAsync(conn, tx, sql, [], cancellationToken);
             await ExecAsync(conn, tx, "INSERT INTO schema_migrations (version, applied_at) VALUES (@v, @at)",
-                [("v", version), ("at", Timestamp(DateTimeOffset.UtcNow))], cancellationToken);
+                [("v", version), ("at", Timestamp(TimeProvider.System.GetUtcNow()))], cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
     }

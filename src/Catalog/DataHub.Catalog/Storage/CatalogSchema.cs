@@ -102,6 +102,99 @@ internal static class CatalogSchema
             );
             CREATE INDEX ix_access_log_at ON access_log (at);
             """),
+        // 2: principals' API keys (several per principal, hashes only), the open list (grant ledger)
+        // with its history, versioned catalog metadata, the catalog-change audit, change counters
+        // (a cheap "something changed" signal across processes), durable access-log reservations
+        // and failed logins aggregated per minute.
+        (2, """
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                principal TEXT NOT NULL REFERENCES principals(name),
+                key_hash TEXT NOT NULL UNIQUE,
+                label TEXT NOT NULL,
+                hint TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                revoked_at TEXT,
+                revoked_by TEXT
+            );
+            CREATE INDEX ix_api_keys_principal ON api_keys (principal);
+            INSERT INTO api_keys (id, principal, key_hash, label, hint, created_at, created_by)
+                SELECT 'k-' || name, name, api_key_hash, '初始密钥', 'dh_', created_at, 'migration'
+                FROM principals WHERE api_key_hash IS NOT NULL;
+            UPDATE principals SET api_key_hash = NULL;
+            ALTER TABLE principals ADD COLUMN updated_at TEXT;
+            CREATE TABLE change_counters (
+                kind TEXT PRIMARY KEY,
+                value BIGINT NOT NULL
+            );
+            INSERT INTO change_counters (kind, value) VALUES ('principals', 0);
+            INSERT INTO change_counters (kind, value) VALUES ('grants', 0);
+            INSERT INTO change_counters (kind, value) VALUES ('metadata', 0);
+            CREATE TABLE catalog_changes (
+                id TEXT PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                action TEXT NOT NULL,
+                detail TEXT
+            );
+            CREATE INDEX ix_catalog_changes_at ON catalog_changes (at);
+            CREATE TABLE grants (
+                id TEXT PRIMARY KEY,
+                dataset TEXT NOT NULL REFERENCES datasets(name),
+                district TEXT NOT NULL,
+                audience_level TEXT,
+                units TEXT,
+                fields TEXT,
+                aggregate_only INTEGER NOT NULL,
+                share_type TEXT NOT NULL,
+                conditions TEXT,
+                legal_basis TEXT,
+                purpose TEXT,
+                valid_from TEXT,
+                valid_until TEXT,
+                status TEXT NOT NULL,
+                requested_by TEXT NOT NULL,
+                requested_at TEXT NOT NULL,
+                decided_by TEXT,
+                decided_at TEXT,
+                decision_reason TEXT,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX ix_grants_dataset ON grants (dataset);
+            CREATE TABLE grant_history (
+                grant_id TEXT NOT NULL REFERENCES grants(id),
+                seq INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                status TEXT NOT NULL,
+                note TEXT,
+                PRIMARY KEY (grant_id, seq)
+            );
+            CREATE TABLE dataset_metadata (
+                dataset TEXT NOT NULL REFERENCES datasets(name),
+                version INTEGER NOT NULL,
+                metadata_json TEXT NOT NULL,
+                edited_by TEXT NOT NULL,
+                edited_at TEXT NOT NULL,
+                PRIMARY KEY (dataset, version)
+            );
+            ALTER TABLE access_log ADD COLUMN id TEXT;
+            ALTER TABLE access_log ADD COLUMN duration_ms BIGINT;
+            ALTER TABLE access_log ADD COLUMN client_address TEXT;
+            CREATE INDEX ix_access_log_id ON access_log (id);
+            CREATE INDEX ix_access_log_principal ON access_log (principal, at);
+            CREATE TABLE failed_logins (
+                minute TEXT NOT NULL,
+                user_name TEXT NOT NULL,
+                client_address TEXT NOT NULL,
+                attempts BIGINT NOT NULL,
+                PRIMARY KEY (minute, user_name, client_address)
+            );
+            """),
         (3, """
             CREATE TABLE version_parts (
                 dataset TEXT NOT NULL,
@@ -152,6 +245,24 @@ internal static class CatalogSchema
                 denominator BIGINT NOT NULL,
                 computed_at TEXT NOT NULL,
                 PRIMARY KEY (dataset, version, community_code, field, metric)
+            );
+            """),
+        // 5 (operations): why a run failed (config / data / transient / system / interrupted, so a
+        // scheduler retries only what may pass on retry) and which process ran it (node:pid).
+        (5, """
+            ALTER TABLE runs ADD COLUMN failure_kind TEXT;
+            ALTER TABLE runs ADD COLUMN node TEXT;
+            """),
+        // 8 (derived datasets): the lineage of each published version, i.e. the input dataset
+        // versions (and the runs that published them) it was computed from.
+        (8, """
+            CREATE TABLE dataset_lineage (
+                dataset TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                input_dataset TEXT NOT NULL,
+                input_version BIGINT NOT NULL,
+                input_run_id TEXT NOT NULL,
+                PRIMARY KEY (dataset, version, input_dataset)
             );
             """),
     ];

@@ -82,7 +82,7 @@ internal sealed class FhirConnector(TimeProvider time) : ISourceConnector
                 var records = Rows(bundle, rows, cursor, emitted, ref position);
                 if (records.Count == 0) continue;
                 if (pending is not null) yield return pending;
-                pending = new RecordBatch(columns, records);
+                pending = new RecordBatch(columns, records, IsDelta: since is not null);
             }
         }
 
@@ -109,14 +109,14 @@ internal sealed class FhirConnector(TimeProvider time) : ISourceConnector
                     var records = Rows(bundle, rows, cursor, emitted, ref position);
                     if (records.Count == 0) continue;
                     if (pending is not null) yield return pending;
-                    pending = new RecordBatch(columns, records);
+                    pending = new RecordBatch(columns, records, IsDelta: since is not null);
                 }
             }
         }
 
         // Checkpoint: every page of every search was read; the cursor covers what was handed out.
         var finalState = FhirState.Create(cursor.Max, position);
-        yield return pending is null ? new RecordBatch(columns, [], finalState) : pending with { State = finalState };
+        yield return pending is null ? new RecordBatch(columns, [], finalState, IsDelta: since is not null) : pending with { State = finalState };
     }
 
     private static List<SourceRecord> Rows(Bundle bundle, PatientRowBuilder builder, LastUpdatedTracker cursor, HashSet<string> emitted, ref long position)
@@ -238,13 +238,25 @@ internal sealed class FhirConnector(TimeProvider time) : ISourceConnector
             "对方服务器的分页链接失效（多为分页会话过期或服务器地址配置错误）：稍后重新运行；持续出现请联系对方系统管理员。本次未发布，继续提供上一版本",
             inner);
 
+    private static ConnectorException NotAServer(FhirOptions options, Uri url) =>
+        new(ConnectorFailure.Config, "FHIR_NOT_A_SERVER", "该地址不是 FHIR R4 服务器（metadata 没有返回能力声明 CapabilityStatement）",
+            Where(options, url), "把 base_url 改为 FHIR 服务器的根地址（其下应有 /metadata、/Patient）");
+
     private static string Where(FhirOptions options, Uri url) => $"数据源 {options.SourceId}，{url.GetLeftPart(UriPartial.Path)}";
 
     private async Task<string> CapabilityAsync(FhirOptions options, CancellationToken cancellationToken)
     {
         using var http = new HttpSource(options.Http, time);
         var url = new Uri(options.BaseUrl, "metadata");
-        var body = await http.GetBytesAsync(url, "FHIR 能力声明（metadata）", cancellationToken).ConfigureAwait(false);
+        byte[] body;
+        try
+        {
+            body = await http.GetBytesAsync(url, "FHIR 能力声明（metadata）", cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConnectorException e) when (e.Code == "HTTP_NOT_FOUND")
+        {
+            throw NotAServer(options, url);
+        }
         Resource? resource;
         try
         {
@@ -255,9 +267,7 @@ internal sealed class FhirConnector(TimeProvider time) : ISourceConnector
         {
             resource = null;
         }
-        if (resource is not CapabilityStatement capability)
-            throw new ConnectorException(ConnectorFailure.Config, "FHIR_NOT_A_SERVER", "该地址不是 FHIR R4 服务器（metadata 没有返回能力声明 CapabilityStatement）",
-                Where(options, url), "把 base_url 改为 FHIR 服务器的根地址（其下应有 /metadata、/Patient）");
+        if (resource is not CapabilityStatement capability) throw NotAServer(options, url);
         var version = capability.FhirVersion is { } v ? v.ToString() : "未声明";
         if (capability.FhirVersion is { } fv && !fv.ToString().StartsWith("N4_0", StringComparison.Ordinal))
             throw new ConnectorException(ConnectorFailure.Config, "FHIR_VERSION", $"服务器声明的 FHIR 版本为 {version}，本连接器只读 R4（4.0.x）",

@@ -85,14 +85,15 @@ internal sealed class RestConnector(TimeProvider time) : ISourceConnector
                         maxCursor = value;
                 }
                 if (pending is not null) yield return pending;
-                pending = new RecordBatch(columns, records);
+                // An incremental read hands out only what changed: the runner merges it into the previous rows.
+                pending = new RecordBatch(columns, records, IsDelta: since is not null);
             }
         }
 
         // Checkpoint: every page was read; the state covers exactly the records handed out.
         var finalState = RestState.Create(options.Incremental ? maxCursor : null, position, pages);
         yield return pending is null
-            ? new RecordBatch(columns ?? [], [], finalState)
+            ? new RecordBatch(columns ?? [], [], finalState, IsDelta: since is not null)
             : pending with { State = finalState };
     }
 

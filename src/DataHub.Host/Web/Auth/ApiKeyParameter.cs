@@ -1,10 +1,11 @@
+using DataHub.Catalog.Audit;
 using Microsoft.AspNetCore.Http.Extensions;
 
 namespace DataHub.Host.Web.Auth;
 
 /// <summary>
-/// The <c>?api_key=</c> query parameter (Excel's "Web API" option puts the key in the URL). ONE rule,
-/// case-insensitive, decides both what authenticates and what is stripped before the query reaches
+/// The <c>?api_key=</c> query parameter (Excel's "Web API" option puts the key in the URL). ONE rule
+/// (<see cref="AuditRedaction.IsApiKeyName"/>), decides both what authenticates and what is stripped before the query reaches
 /// a nextLink or the audit log: a key sent as <c>API_KEY=</c> or <c>Api_Key=</c> must never be
 /// accepted by one and missed by the other.
 /// </summary>
@@ -15,7 +16,8 @@ internal static class ApiKeyParameter
     /// <summary>The header alternative for clients that can set one.</summary>
     public const string Header = "X-Api-Key";
 
-    public static bool Matches(string parameterName) => string.Equals(parameterName, Name, StringComparison.OrdinalIgnoreCase);
+    /// <summary>The catalog's rule (case, '_' and '-' ignored), so the audit's redaction and this agree by construction.</summary>
+    public static bool Matches(string parameterName) => AuditRedaction.IsApiKeyName(parameterName);
 
     /// <summary>The first non-empty value of any spelling of the parameter, or null.</summary>
     public static string? Read(IQueryCollection query)

@@ -29,8 +29,7 @@ internal sealed class CredentialsAuthenticationHandler(
         if (credentials is null)
             return PresentedCredentials.AnyPresent(Request) ? AuthenticateResult.Fail("unreadable credentials") : AuthenticateResult.NoResult();
 
-        var path = Request.Path + ApiKeyParameter.Strip(Request).ToUriComponent();
-        var outcome = await authenticator.AuthenticateAsync(credentials, ClientAddress(Context), path, Context.RequestAborted);
+        var outcome = await authenticator.AuthenticateAsync(credentials, ClientAddress(Context), Context.RequestAborted);
         if (outcome.RetryAfter is { } wait)
         {
             Context.Items[RetryAfterItem] = wait;

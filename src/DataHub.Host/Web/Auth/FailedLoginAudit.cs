@@ -1,30 +1,25 @@
-using System.Collections.Concurrent;
-using DataHub.Catalog.Audit;
 using DataHub.Host.Composition;
 
 namespace DataHub.Host.Web.Auth;
 
 /// <summary>
-/// Audits failed sign-ins with the user name tried and the client address, aggregated so a flood of
-/// guesses cannot fill the disk: at most one record per user name and address per minute (the
-/// first failure of the minute; the throttle keeps the rest cheap).
+/// Audits failed sign-ins (feeds, UI, dashboard alike) with the user name tried and the client
+/// address, through the catalog's aggregated failed-login counters (one row per user name, address
+/// and minute), so a flood of guesses cannot fill the disk. Attempts refused by the throttle count too.
 /// </summary>
-internal sealed class FailedLoginAudit(DataHubEngine engine)
+internal sealed class FailedLoginAudit(DataHubEngine engine, ILogger<FailedLoginAudit> logger)
 {
-    public const string FailedCode = "LOGIN_FAILED";
-    public const string ThrottledCode = "LOGIN_THROTTLED";
-    private readonly ConcurrentDictionary<(string User, string Address, long Minute, bool Throttled), byte> _written = new();
-
-    public async Task FailedAsync(string userName, string clientAddress, string path, bool throttled)
+    public async Task FailedAsync(string userName, string clientAddress)
     {
-        var now = engine.Time.GetUtcNow();
-        var minute = now.ToUnixTimeSeconds() / 60;
-        if (!_written.TryAdd((userName, clientAddress, minute, throttled), 0)) return;
-        if (_written.Count > 10_000)
-            foreach (var key in _written.Keys.Where(k => k.Minute < minute)) _written.TryRemove(key, out _);
-        // Written even when the caller hangs up: the attempt happened.
-        await engine.Catalog.Access.AppendAsync(new AccessRecord(now, userName.Length > 100 ? userName[..100] : userName, null, null, "LOGIN", path,
-            throttled ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized, 0, throttled ? ThrottledCode : FailedCode, clientAddress),
-            CancellationToken.None);
+        try
+        {
+            // Written even when the caller hangs up: the attempt happened.
+            await engine.Catalog.FailedLogins.RecordAsync(userName, clientAddress, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // A refused login stays refused; the missing count is an operator's problem, not the caller's.
+            logger.LogError(e, "Recording a failed login failed");
+        }
     }
 }

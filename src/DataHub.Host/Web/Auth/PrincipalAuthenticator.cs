@@ -37,12 +37,12 @@ internal sealed class PrincipalAuthenticator(PrincipalStore principals, LoginThr
     /// <summary>PBKDF2 verifications run so far (real or dummy): tests prove unknown users cost the same work.</summary>
     public long PasswordVerifications => Interlocked.Read(ref _passwordVerifications);
 
-    public async Task<SignInOutcome> AuthenticateAsync(PresentedCredentials credentials, string clientAddress, string path, CancellationToken cancellationToken)
+    public async Task<SignInOutcome> AuthenticateAsync(PresentedCredentials credentials, string clientAddress, CancellationToken cancellationToken)
     {
         var user = credentials.IsApiKey ? null : credentials.UserName;
         if (throttle.RetryAfter(user, clientAddress) is { } wait)
         {
-            await audit.FailedAsync(user ?? "(API 密钥)", clientAddress, path, throttled: true);
+            await audit.FailedAsync(user ?? "(API 密钥)", clientAddress);
             return new SignInOutcome(null, wait);
         }
 
@@ -55,7 +55,7 @@ internal sealed class PrincipalAuthenticator(PrincipalStore principals, LoginThr
             return new SignInOutcome(principal, null);
         }
         throttle.Failed(user, clientAddress);
-        await audit.FailedAsync(user ?? "(API 密钥)", clientAddress, path, throttled: false);
+        await audit.FailedAsync(user ?? "(API 密钥)", clientAddress);
         return SignInOutcome.Failed;
     }
 

@@ -56,6 +56,16 @@ internal static class UiText
         _ => status,
     };
 
+    public static string GrantAction(string action) => action switch
+    {
+        "add" => "添加",
+        "request" => "申请",
+        "approve" => "批准",
+        "reject" => "驳回",
+        "revoke" => "撤销",
+        _ => action,
+    };
+
     public static string Time(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Time(DateTimeOffset? at) => at is { } v ? Time(v) : "—";

@@ -112,7 +112,7 @@ internal static class FhirServer
             w.WriteString("resourceType", "Bundle");
             w.WriteString("id", Guid.NewGuid().ToString("N"));
             w.WriteStartObject("meta");
-            w.WriteString("lastUpdated", FhirResources.Instant(DateTimeOffset.UtcNow));
+            w.WriteString("lastUpdated", FhirResources.Instant(TimeProvider.System.GetUtcNow()));
             w.WriteEndObject();
             w.WriteString("type", "searchset");
             w.WriteNumber("total", total);

@@ -40,8 +40,24 @@ public sealed record IngestionOptions
     /// <summary>DuckDB threads for a run (default 2).</summary>
     public int DuckDbThreads { get; init; } = 2;
 
+    /// <summary>The raw zone folder (default: <c>raw</c> beside the lake folder, i.e. in the data folder).</summary>
+    public string? RawRoot { get; init; }
+
+    /// <summary>How long a run's raw records are kept (default 90 days).</summary>
+    public TimeSpan RawRetention { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>Attempts of one run when the source fails transiently (unreachable, busy, timed out); default 3.</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>Wait before the first retry; doubled before each further one (default 5 s).</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    public string ResolvedRawRoot => RawRoot ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(LakeRoot))!, "raw");
+
     public void Validate()
     {
+        if (MaxAttempts < 1) throw new ArgumentException("MaxAttempts must be at least 1.");
+        if (RetryDelay < TimeSpan.Zero) throw new ArgumentException("RetryDelay must not be negative.");
         if (string.IsNullOrWhiteSpace(LakeRoot)) throw new ArgumentException("LakeRoot is required.");
         if (RecordIdKey.Length < 16) throw new ArgumentException("RecordIdKey must be at least 16 bytes.");
         if (KeepVersions < 2) throw new ArgumentException("KeepVersions must be at least 2.");
@@ -59,4 +75,7 @@ public sealed record RunRequest
 
     /// <summary>Who started the run (CLI user, scheduler), for the catalog audit.</summary>
     public string Actor { get; init; } = "cli";
+
+    /// <summary>Told the stage and rows read after every batch (a terminal's progress line); null for none.</summary>
+    public IProgress<RunProgress>? Progress { get; init; }
 }

@@ -30,7 +30,9 @@ public sealed partial class IngestionRunner
     private readonly TimeProvider _time;
     private readonly LakeLayout _lake;
     private readonly RecordIdHasher _hasher;
+    private readonly RawZone _raw;
     private readonly ILogger _logger;
+    private readonly LakeRecovery _recovery;
 
     public IngestionRunner(DataHubCatalog catalog, ConnectorRegistry connectors, IngestionOptions options, TimeProvider time, ILogger<IngestionRunner>? logger = null)
     {
@@ -42,6 +44,8 @@ public sealed partial class IngestionRunner
         _time = time;
         _lake = new LakeLayout(options.LakeRoot);
         _hasher = new RecordIdHasher(options.RecordIdKey);
+        _recovery = new LakeRecovery(catalog, _lake);
+        _raw = new RawZone(options.ResolvedRawRoot);
     }
 
     public LakeLayout Lake => _lake;
@@ -53,6 +57,25 @@ public sealed partial class IngestionRunner
         _catalog.CurrentPartAsync(_lake, dataset, sourceId, cancellationToken);
 
     public Task<RunReport> RunAsync(string sourceFile, CancellationToken cancellationToken) => RunAsync(sourceFile, new RunRequest(), cancellationToken);
+
+    /// <param name="progress">Told the stage and rows read after every batch (a terminal shows it; null for none).</param>
+    public Task<RunReport> RunAsync(string sourceFile, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
+        RunAsync(sourceFile, new RunRequest { Progress = progress }, cancellationToken);
+
+    /// <summary>
+    /// Start-up recovery (serve and ingest call it first): runs left running by a dead process are
+    /// marked failed (<c>interrupted</c>), their staging and scratch removed, and version folders the
+    /// catalog never committed deleted. Datasets a live run holds are left alone.
+    /// </summary>
+    public async Task<RecoveryReport> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var report = await _recovery.RecoverAllAsync(cancellationToken);
+        foreach (var run in report.InterruptedRuns) RunnerLog.RunInterrupted(_logger, run);
+        if (report.RemovedFolders.Count > 0) RunnerLog.LeftoversRemoved(_logger, report.RemovedFolders.Count);
+        return report;
+    }
+
+    public RawZone Raw => _raw;
 
     /// <summary>
     /// Runs the source defined in <paramref name="sourceFile"/>. A definition that cannot be loaded
@@ -69,10 +92,31 @@ public sealed partial class IngestionRunner
 
         Directory.CreateDirectory(_lake.DatasetDirectory(schema.Name));
         using var datasetLock = AcquireLock(schema);
+        // Holding the lock proves no other run of this dataset is alive: clear what dead ones left.
+        var cleaned = new List<string>();
+        await _recovery.CleanDatasetAsync(schema.Name, cleaned, [], cancellationToken);
+        foreach (var run in cleaned) RunnerLog.RunInterrupted(_logger, run);
         var runId = NewRunId();
         var started = _time.GetUtcNow();
         await _catalog.Runs.StartAsync(runId, source.Id, schema.Name, cancellationToken);
-        var tally = new RunTally();
+        RunnerLog.RunStarted(_logger, runId, source.Id);
+        var retried = new List<string>();
+        for (var attempt = 1; ; attempt++)
+        {
+            var report = await AttemptAsync(source, schema, scope, scopes, request, runId, started, attempt, retried, cancellationToken);
+            if (report is not null) return report;
+        }
+    }
+
+    /// <summary>
+    /// One attempt of a run: the report, or null when a transient failure of the source (briefly
+    /// unreachable or busy) should be retried: the whole read is repeated, nothing of the failed
+    /// attempt is kept, after a wait that doubles each time.
+    /// </summary>
+    private async Task<RunReport?> AttemptAsync(SourceDefinition source, DatasetSchema schema, ResolvedScope? scope, IReadOnlyList<SourceScope> scopes,
+        RunRequest request, string runId, DateTimeOffset started, int attempt, List<string> retried, CancellationToken cancellationToken)
+    {
+        var tally = new RunTally { Attempts = attempt, RetriedFailures = retried.ToArray() };
         var staging = _lake.StagingDirectory(schema.Name, runId);
         var runDirectory = _lake.RunDirectory(runId);
         string? moved = null;
@@ -80,24 +124,26 @@ public sealed partial class IngestionRunner
         try
         {
             var current = await CurrentAsync(schema.Name, source.Id, cancellationToken);
-            var staged = await StageAsync(source, schema, scope, runDirectory, staging, tally, current.Mine?.ContentHash, cancellationToken);
+            var staged = await StageAsync(source, schema, scope, runId, runDirectory, staging, tally, current, request.Progress, started, cancellationToken);
             if (staged is null)
             {
                 var unchanged = Report(RunStatus.Unchanged) with { PreviousVersion = current.Version?.Version, PreviousAccepted = current.Mine?.RowCount, PreviousRowsRead = current.Mine?.RowsRead };
                 await _catalog.Datasets.FinishUnchangedAsync(runId, tally.Counts, unchanged.ToJson(), cancellationToken);
                 return unchanged;
             }
-            var (partPath, state, hash, streets) = staged.Value;
+            var (result, state, hash, streets) = staged.Value;
+            var partPath = result.Part;
             var newScope = scope ?? new ResolvedScope(streets, Declared: false);
             if (scope is null) SourceScopeRules.CheckOverlap(source, newScope.Codes, scopes);
 
             tally.Stage = "复核";
-            await ParquetReadBack.VerifyAsync(partPath, schema, tally.Accepted, cancellationToken);
+            await ParquetReadBack.VerifyAsync(partPath, schema, result.VersionRows, cancellationToken);
             var parts = CarryOtherParts(current, source.Id, staging);
-            parts.Add(new VersionPart(source.Id, Path.GetFileName(partPath), tally.Accepted, tally.Read, hash, runId));
+            // An incremental part stands for the whole source: its size is what the next read is compared with.
+            parts.Add(new VersionPart(source.Id, Path.GetFileName(partPath), result.VersionRows, tally.Incremental ? result.VersionRows : tally.Read, hash, runId));
             FileModes.RestrictDirectory(staging);
 
-            var holdReasons = HoldReasons(tally, current.Mine);
+            var holdReasons = HoldReasons(tally, result.VersionRows, current.Mine);
             var report = Report(RunStatus.Succeeded) with
             {
                 Scope = newScope.Codes, ScopeDeclared = newScope.Declared, HoldReasons = holdReasons, Forced = request.Force && holdReasons.Count > 0,
@@ -105,7 +151,10 @@ public sealed partial class IngestionRunner
             };
             tally.Stage = "发布";
             var publish = new PublishRequest(runId, schema.Name, 0, "", [], parts.Sum(p => p.RowCount), schema.Version, tally.Counts, "", source.Id, state?.Json, parts,
-                null, report.Forced ? request.Actor : null);
+                QualityFigures.Compute(staging, Path.GetFileName(partPath), schema, runDirectory,
+                    current.Version is null ? [] : await _catalog.Datasets.QualityAsync(schema.Name, current.Version.Version, cancellationToken),
+                    tally.KeyConflicts, _time.GetUtcNow()),
+                report.Forced ? request.Actor : null);
             if (holdReasons.Count > 0 && !request.Force)
             {
                 var held = report with { Status = RunStatus.Held };
@@ -117,33 +166,65 @@ public sealed partial class IngestionRunner
                 return held;
             }
 
+            await TestPausePoint.ReachedAsync("parquet", cancellationToken);
+            request.Progress?.Report(new RunProgress(RunProgress.Publishing, tally.Read, _time.GetUtcNow() - started));
             var version = await NextVersionAsync(schema.Name, cancellationToken);
             moved = _lake.VersionDirectory(schema.Name, version);
             Directory.Move(staging, moved);
+            await TestPausePoint.ReachedAsync("publish", cancellationToken);
             report = report with { Version = version, Stage = null };
             // CHECKPOINT: the files are in place; one catalog transaction makes them current.
             await _catalog.Datasets.PublishAsync(publish with { Version = version, Directory = moved, Files = PartFiles(moved), ReportJson = report.ToJson() }, cancellationToken);
             moved = null;
+            RunnerLog.RunSucceeded(_logger, runId, source.Id, version, tally.Read, tally.Accepted, tally.Quarantined, tally.Duplicates);
             await SaveScopeAsync(source, newScope, cancellationToken);
             await ApplyRetentionAsync(schema.Name, cancellationToken);
+            await PublishQualityAsync(schema.Name, runId, cancellationToken);
+            await RebuildDerivedAsync(schema.Name, runId, cancellationToken);
             return report;
+        }
+        catch (DataHubException e) when (e.IsTransient && e.Code != "DATASET_BUSY" && attempt < _options.MaxAttempts && !cancellationToken.IsCancellationRequested)
+        {
+            retried.Add(e.Code);
+            RunnerLog.RunRetrying(_logger, runId, source.Id, attempt, e.Code);
+            LakeRecovery.DeleteScratch(runDirectory, null);
+            var delay = _options.RetryDelay * Math.Pow(2, attempt - 1);
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, _time, cancellationToken);
+            return null;
         }
         catch (Exception e)
         {
+            // Free the disk before anything else: a full disk must not stay full, and the failure must
+            // still be recordable (the scratch of this run is usually what filled it).
+            LakeRecovery.Delete(staging, null);
+            if (moved is not null) LakeRecovery.Delete(moved, null);
+            moved = null;
+            LakeRecovery.DeleteScratch(runDirectory, null);
             var failure = e switch
             {
                 DataHubException d => d,
                 OperationCanceledException => new DataHubException(FailureKind.Transient, "RUN_CANCELLED", "运行已取消", fix: "重新运行该数据源"),
+                _ when DiskFull.Is(e) => DiskFull.Failure(_lake.Root, e),
                 // A defect of ours: the engineer's message goes to the log only (it may quote a value).
                 _ => new DataHubException(FailureKind.System, "RUN_INTERNAL", $"平台内部错误（{e.GetType().Name}），本次未发布", fix: "请把运行编号告知运维；详情见服务日志"),
             };
-            if (failure.Kind == FailureKind.System) _logger.LogError(e, "Run {RunId} of source {SourceId} failed with an internal error", runId, source.Id);
-            else _logger.LogWarning("Run {RunId} of source {SourceId} failed: {Code}", runId, source.Id, failure.Code);
+            if (failure.Kind == FailureKind.System) RunnerLog.RunFailedInternal(_logger, e, runId, source.Id, failure.Code);
+            else RunnerLog.RunFailed(_logger, runId, source.Id, failure.Code, failure.Kind);
+            var kind = KindName(failure.Kind);
             var report = Report(RunStatus.Failed) with
             {
-                ErrorCode = failure.Code, Error = failure.UserMessage, ErrorWhere = failure.Where, ErrorFix = failure.Fix,
+                ErrorCode = failure.Code, Error = failure.UserMessage, ErrorWhere = failure.Where, ErrorFix = failure.Fix, FailureKind = kind,
             };
-            await _catalog.Runs.FailAsync(runId, tally.Counted ? tally.Counts : null, report.ToJson(), failure.Code, failure.UserMessage, CancellationToken.None);
+            try
+            {
+                await _catalog.Runs.FailAsync(runId, tally.Counted ? tally.Counts : null, report.ToJson(), failure.Code, failure.UserMessage, kind, CancellationToken.None);
+            }
+            catch (Exception recordError) when (recordError is not OutOfMemoryException)
+            {
+                // The catalog may be on the full disk too: the run stays "running" until the next
+                // start-up's recovery marks it interrupted. The user still gets the report.
+                RunnerLog.FailureNotRecorded(_logger, recordError, runId);
+            }
             if (e is OperationCanceledException) throw;
             return report;
         }
@@ -190,76 +271,140 @@ public sealed partial class IngestionRunner
         Directory.EnumerateFiles(directory, "part-*.parquet").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The publish guards (docs/PUBLISHING.md): a cut-off file, a drop in accepted rows, a much smaller input.</summary>
-    private List<string> HoldReasons(RunTally tally, VersionPart? previous)
+    /// <param name="partRows">The rows of this source's new part (for an incremental read: the previous part with the changes merged in).</param>
+    private List<string> HoldReasons(RunTally tally, long partRows, VersionPart? previous)
     {
         var reasons = tally.ConnectorWarningCodes.Contains("CSV_TRUNCATED")
             ? tally.ConnectorWarnings.Where(w => w.Contains("截断", StringComparison.Ordinal)).ToList()
             : [];
         if (previous is null) return reasons;
-        if (tally.Accepted < previous.RowCount * (1 - _options.HoldDropShare))
-            reasons.Add($"本数据源接收的行数从当前版本的 {previous.RowCount} 行降到 {tally.Accepted} 行（减少 {Share(previous.RowCount - tally.Accepted, previous.RowCount)}，超过允许的 {_options.HoldDropShare:P0}）");
-        if (tally.Read < previous.RowsRead * (1 - _options.HoldInputShrinkShare))
+        if (partRows < previous.RowCount * (1 - _options.HoldDropShare))
+            reasons.Add($"本数据源的行数从当前版本的 {previous.RowCount} 行降到 {partRows} 行（减少 {Share(previous.RowCount - partRows, previous.RowCount)}，超过允许的 {_options.HoldDropShare:P0}）");
+        // An incremental read carries only the changes: its size says nothing about completeness.
+        if (!tally.Incremental && tally.Read < previous.RowsRead * (1 - _options.HoldInputShrinkShare))
             reasons.Add($"输入只有 {tally.Read} 行，上次为 {previous.RowsRead} 行（减少 {Share(previous.RowsRead - tally.Read, previous.RowsRead)}），文件可能不完整");
         return reasons;
     }
 
     private static string Share(long part, long whole) => whole == 0 ? "0%" : ((double)part / whole).ToString("P1", CultureInfo.InvariantCulture);
 
-    private async Task<(string Part, ConnectorState? State, string Hash, IReadOnlyList<string> Streets)?> StageAsync(
-        SourceDefinition source, DatasetSchema schema, ResolvedScope? scope, string runDirectory, string staging, RunTally tally,
-        string? previousHash, CancellationToken cancellationToken)
+    private async Task<(StageResult Result, ConnectorState? State, string Hash, IReadOnlyList<string> Streets)?> StageAsync(
+        SourceDefinition source, DatasetSchema schema, ResolvedScope? scope, string runId, string runDirectory, string staging, RunTally tally,
+        CurrentState current, IProgress<RunProgress>? progress, DateTimeOffset started, CancellationToken cancellationToken)
     {
         var connector = _connectors.Get(source.ConnectorType);
         CheckOptions(source, connector.Spec);
         var config = new SourceConfig(source.Id, source.ConnectorOptions, source.BaseDirectory);
         var stream = await connector.DiscoverAsync(config, cancellationToken);
+        tally.SourceNotes = stream.Notes;
+        tally.SourceColumns = stream.Columns.Select(c => new ColumnInfo(c.Name, c.DeclaredType)).ToList();
+        tally.Drift = SchemaDriftCheck.Compare(await PreviousColumnsAsync(source, schema, cancellationToken), stream.Columns);
         var normalizer = RecordNormalizer.Bind(source, schema, stream.Columns, _catalog.Divisions, _hasher);
-        var previous = await _catalog.Datasets.GetSourceStateAsync(source.Id, cancellationToken);
+        var previousHash = current.Mine?.ContentHash;
+        // An incremental read is merged into this source's part of the current version. The state and
+        // the version are committed together; without that part, the read starts over in full.
+        var previousRows = current.Mine is { } mine && Path.Combine(current.Version!.Directory, mine.File) is var file && File.Exists(file)
+            ? new[] { file } : null;
+        var previous = previousRows is null ? null : await _catalog.Datasets.GetSourceStateAsync(source.Id, cancellationToken);
         ConnectorState? state = null;
+        var incremental = false;
         using var hasher = new InputHasher(source.Text, schema.Version);
         var streets = new SortedSet<string>(StringComparer.Ordinal);
         tally.Stage = "校验入库";
         using var stage = new RunStage(schema, runDirectory, _options.DuckDbMemoryLimit, _options.DuckDbThreads);
+        using var raw = new RawZoneWriter(_raw, source.Id, runId);
         await foreach (var batch in connector.ReadAsync(config, previous is null ? null : new ConnectorState(previous), cancellationToken))
         {
             foreach (var record in batch.Records)
             {
                 hasher.Add(record);
-                var result = normalizer.Normalize(record);
-                if (result.Accepted && schema.ScopeField is { } sf && result.Row![sf] is { } community)
+                if (record.IsDeletion)
+                {
+                    var (recordId, problems) = normalizer.RecordIdOf(record);
+                    raw.Add(batch.Columns, record, recordId);
+                    if (recordId is null)
+                    {
+                        var rejected = new NormalizedRecord(record.Position, null, problems, []);
+                        tally.Count(rejected);
+                        stage.AddQuarantined(rejected, Original(batch.Columns, record));
+                    }
+                    else
+                    {
+                        tally.CountDeletion();
+                        stage.AddDeleted(recordId, record.Position);
+                    }
+                    continue;
+                }
+                var normalized = normalizer.Normalize(record);
+                raw.Add(batch.Columns, record, normalized.Row?[schema.KeyField]);
+                if (normalized.Accepted && schema.ScopeField is { } sf && normalized.Row![sf] is { } community)
                 {
                     if (scope is not null && !scope.Contains(community))
-                        result = new NormalizedRecord(result.Position, null, [new Problem("OUT_OF_SOURCE_SCOPE", sf,
+                        normalized = new NormalizedRecord(normalized.Position, null, [new Problem("OUT_OF_SOURCE_SCOPE", sf,
                             $"社区代码不在本数据源负责的区划内（{string.Join("、", scope.Codes)}）")], []);
                     else if (scope is null) streets.Add(community[..Math.Min(9, community.Length)]);
                 }
-                tally.Count(result);
-                if (result.Accepted) stage.AddAccepted(result);
-                else stage.AddQuarantined(result, Original(batch.Columns, record));
+                tally.Count(normalized);
+                if (normalized.Accepted) stage.AddAccepted(normalized);
+                else stage.AddQuarantined(normalized, Original(batch.Columns, record));
             }
             foreach (var w in batch.Warnings ?? []) tally.AddConnectorWarning(w);
-            state = batch.State ?? state;
+            if (batch.State is not null)
+            {
+                state = batch.State;
+                incremental = batch.IsDelta;
+            }
             cancellationToken.ThrowIfCancellationRequested();
+            progress?.Report(new RunProgress(RunProgress.Reading, tally.Read, _time.GetUtcNow() - started));
+            await TestPausePoint.ReachedAsync("reading", cancellationToken);
         }
+        await TestPausePoint.ReachedAsync("staging", cancellationToken);
+        progress?.Report(new RunProgress(RunProgress.Writing, tally.Read, _time.GetUtcNow() - started));
+        tally.RawFile = raw.Finish();
+        // Every read is kept in the raw zone, also an unchanged or held one: retention runs on each.
+        _raw.Prune(source.Id, _options.RawRetention, _time.GetUtcNow());
         var hash = hasher.Finish();
-        if (previousHash == hash) return null; // the same input as the current part: nothing new to publish
-        if (tally.Read == 0 && connector.Spec.SupportsIncremental && previousHash is not null) return null; // an empty delta
+        if (incremental && previousRows is null)
+            throw new DataHubException(FailureKind.System, "RUN_DELTA_WITHOUT_BASE", "连接器返回了增量数据，但没有可合并的上一版本", $"数据源 {source.Id}", "这是平台缺陷，请报告运维");
+        tally.Incremental = incremental;
+        if (!incremental && previousHash == hash) return null; // the same input as the current part: nothing new to publish
+        if (tally.Read == 0 && (incremental || (connector.Spec.SupportsIncremental && previousHash is not null))) return null; // an empty delta
         if (tally.Read == 0)
             throw new DataHubException(FailureKind.Data, "SOURCE_NO_ROWS", "源数据只有表头，没有任何数据行；为免清空现有数据，本次不发布",
                 $"数据源 {source.Id}", "确认部门导出时选择了正确的范围，再重新运行");
 
         tally.Stage = "去重写出";
         FileModes.CreateRestricted(staging);
-        var (rows, duplicates, conflicts, part) = stage.Finish(staging, LakeLayout.PartFileName(source.Id), runDirectory);
-        tally.MoveToQuarantine(conflicts, "KEY_CONFLICT");
-        tally.Finish(rows, duplicates);
+        stage.Cancellation = cancellationToken;
+        var result = stage.Finish(staging, LakeLayout.PartFileName(source.Id), runDirectory, incremental ? previousRows : null);
+        tally.MoveToQuarantine(result.Conflicts, "KEY_CONFLICT");
+        tally.Finish(result);
         tally.FieldIssues = stage.KeptFieldIssues();
-        if (tally.Accepted == 0)
+        if (tally.Accepted == 0 && !incremental)
             throw new DataHubException(FailureKind.Data, "SOURCE_ALL_QUARANTINED", $"全部 {tally.Read} 行均未通过校验；为免清空现有数据，本次不发布",
                 $"数据源 {source.Id}，隔离明细 {Path.Combine(runDirectory, "quarantine.parquet")}", "查看隔离原因：多半是映射的列不对或导出格式变了");
-        if (tally.Read != tally.Accepted + tally.Quarantined + tally.Duplicates)
-            throw new DataHubException(FailureKind.System, "RUN_ACCOUNTING", "行数核对不平（读取 ≠ 接收 + 隔离 + 重复），本次不发布", fix: "这是平台缺陷，请报告运维");
-        return (part, state, hash, streets.ToArray());
+        if (result.VersionRows == 0)
+            throw new DataHubException(FailureKind.Data, "SOURCE_WOULD_EMPTY", $"本次增量删除了全部 {result.Deleted} 行，新版本将为空；为免清空现有数据，本次不发布",
+                $"数据源 {source.Id}", "与部门确认是否真的要删除全部数据；确认后请联系运维处理");
+        if (tally.Read != tally.Accepted + tally.Quarantined + tally.Duplicates + tally.DeletionsRead)
+            throw new DataHubException(FailureKind.System, "RUN_ACCOUNTING", "行数核对不平（读取 ≠ 接收 + 隔离 + 重复 + 删除记录），本次不发布", fix: "这是平台缺陷，请报告运维");
+        return (result, state, hash, streets.ToArray());
+    }
+
+    /// <summary>The columns the last successful run of this source saw, from its run report (null if none).</summary>
+    private async Task<IReadOnlyList<ColumnInfo>?> PreviousColumnsAsync(SourceDefinition source, DatasetSchema schema, CancellationToken cancellationToken)
+    {
+        var runs = await _catalog.Runs.RecentAsync(schema.Name, 50, cancellationToken);
+        var last = runs.FirstOrDefault(r => r.SourceId == source.Id && r.Status == "succeeded" && r.ReportJson is not null);
+        if (last is null) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<RunReport>(last.ReportJson!, RunReport.Json)?.SourceColumns;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task<long> NextVersionAsync(string dataset, CancellationToken cancellationToken) =>
@@ -328,6 +473,14 @@ public sealed partial class IngestionRunner
             throw new DataHubException(FailureKind.Transient, "DATASET_BUSY", $"数据集“{title}”正由另一次运行写入", dataset, "等那次运行结束后再试", e);
         }
     }
+
+    private static string KindName(FailureKind kind) => kind switch
+    {
+        FailureKind.Config => RunFailureKinds.Config,
+        FailureKind.Data => RunFailureKinds.Data,
+        FailureKind.Transient => RunFailureKinds.Transient,
+        _ => RunFailureKinds.System,
+    };
 
     private string NewRunId() =>
         _time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));

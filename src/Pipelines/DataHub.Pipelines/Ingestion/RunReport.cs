@@ -5,8 +5,11 @@ using System.Text.Json.Serialization;
 namespace DataHub.Pipelines.Ingestion;
 
 /// <summary>
-/// What one run did. Every input row is accounted for: <c>RowsRead = Accepted + Quarantined + Duplicates</c>
-/// (once the run got past de-duplication; a run that failed earlier says at which stage instead).
+/// What one run did. Every input row is accounted for:
+/// <c>RowsRead = Accepted + Quarantined + Duplicates + DeletionsRead</c> once the run got past
+/// de-duplication (a run that failed earlier says at which stage instead; deletion records come only
+/// from sources that report deletions). For an incremental run, <c>Accepted = Inserted + Updated</c>
+/// and the version holds the previous rows of the source with those changes and <c>Deleted</c> rows removed.
 /// <see cref="QuarantinedByReason"/> counts rows per reason code (a row with two problems counts under both);
 /// <see cref="FieldIssues"/> counts values set to null by a field rule in rows that were kept.
 /// </summary>
@@ -58,10 +61,35 @@ public sealed record RunReport
     public long? Version { get; init; }
     public string? QuarantineFile { get; init; }
     public string? FieldIssueFile { get; init; }
+
+    /// <summary><c>full</c>: the version is exactly the rows read; <c>incremental</c>: the changes were merged into the previous rows.</summary>
+    public string Mode { get; init; } = "full";
+    public long DeletionsRead { get; init; }
+    public long? Inserted { get; init; }
+    public long? Updated { get; init; }
+    public long? Deleted { get; init; }
+    public long? VersionRows { get; init; }
+
+    /// <summary>The columns the source offered at this run (name and declared type), compared at the next run.</summary>
+    public IReadOnlyList<ColumnInfo>? SourceColumns { get; init; }
+    public SchemaDrift? SchemaDrift { get; init; }
+
+    /// <summary>What the connector says about how it read the source (e.g. hidden Excel columns skipped).</summary>
+    public IReadOnlyList<string>? SourceNotes { get; init; }
+
+    /// <summary>The raw zone file holding every record this run read.</summary>
+    public string? RawFile { get; init; }
+    public int Attempts { get; init; } = 1;
+
+    /// <summary>Codes of the transient failures retried before the final attempt.</summary>
+    public IReadOnlyList<string>? RetriedFailures { get; init; }
     public string? ErrorCode { get; init; }
     public string? Error { get; init; }
     public string? ErrorWhere { get; init; }
     public string? ErrorFix { get; init; }
+
+    /// <summary>Why the run failed (<c>config</c>, <c>data</c>, <c>transient</c>, <c>system</c>): a scheduler retries only <c>transient</c>.</summary>
+    public string? FailureKind { get; init; }
 
     public bool Succeeded => Status == "succeeded";
 
@@ -90,10 +118,14 @@ public sealed record RunReport
         };
         var lines = new List<string> { $"数据源 {SourceId} → 数据集 {Dataset}（运行 {RunId}）：{status}" };
         // Only an equation that balances is printed: before de-duplication finished the counts are partial.
-        if (Counted && RowsRead == Accepted + Quarantined + Duplicates)
-            lines.Add($"  读取 {RowsRead} 行 = 接收 {Accepted} + 隔离 {Quarantined} + 重复 {Duplicates}");
+        if (Status == "unchanged")
+            lines.Add(RowsRead == 0 ? "  增量为空：源系统自上次运行以来没有变化" : $"  读取 {RowsRead} 行，与当前版本中本数据源的输入完全相同");
+        else if (Counted && RowsRead == Accepted + Quarantined + Duplicates + DeletionsRead)
+            lines.Add($"  读取 {RowsRead} 行 = 接收 {Accepted} + 隔离 {Quarantined} + 重复 {Duplicates}" + (DeletionsRead > 0 ? $" + 删除记录 {DeletionsRead}" : ""));
         else
             lines.Add($"  已读取 {RowsRead} 行{(Stage is null ? "" : $"，在“{Stage}”阶段停止")}；行数未核对完，不构成结果");
+        if (Mode == "incremental" && Inserted is not null)
+            lines.Add($"  增量：新增 {Inserted}，更新 {Updated}，删除 {Deleted}；新版本共 {VersionRows} 行");
         foreach (var (code, n) in QuarantinedByReason.OrderByDescending(kv => kv.Value)) lines.Add($"  隔离原因 {code}: {n}");
         if (KeyConflicts > 0) lines.Add($"  主键冲突（同一身份号码、身份信息不一致）：{KeyConflicts} 行，均保留在隔离明细中，按规则保留最新一条");
         foreach (var (code, n) in FieldIssues.OrderByDescending(kv => kv.Value)) lines.Add($"  字段问题 {code}: {n}（该字段置空，记录保留）");
@@ -101,13 +133,24 @@ public sealed record RunReport
         foreach (var w in ConnectorWarnings) lines.Add($"  读取警告：{w}");
         if (NotSupplied.Count > 0) lines.Add($"  本数据源不提供的字段（保持为空）：{string.Join("、", NotSupplied)}");
         if (Scope.Count > 0) lines.Add($"  本数据源负责的区划：{string.Join("、", Scope)}{(ScopeDeclared ? "" : "（未声明，按首次运行的数据确定）")}");
-        if (PreviousAccepted is not null)
-            lines.Add($"  与当前版本 v{PreviousVersion} 中本数据源部分对比：读取 {PreviousRowsRead} → {RowsRead}，接收 {PreviousAccepted} → {Accepted}");
+        if (PreviousAccepted is not null && Status != "unchanged")
+            lines.Add(Mode == "incremental"
+                ? $"  与当前版本 v{PreviousVersion} 中本数据源部分对比：行数 {PreviousAccepted} → {VersionRows}"
+                : $"  与当前版本 v{PreviousVersion} 中本数据源部分对比：读取 {PreviousRowsRead} → {RowsRead}，接收 {PreviousAccepted} → {Accepted}");
         foreach (var r in HoldReasons) lines.Add($"  {(Forced ? "已强制发布（--force），忽略" : "暂停原因")}：{r}");
         if (Status == "held") lines.Add($"  审核后发布：datahub runs approve {RunId}；放弃：datahub runs reject {RunId}");
         if (Version is not null) lines.Add($"  已发布版本 v{Version}");
         if (QuarantineFile is not null && Quarantined > 0) lines.Add($"  隔离明细：{QuarantineFile}");
         if (FieldIssueFile is not null && FieldIssues.Count > 0) lines.Add($"  字段问题明细：{FieldIssueFile}");
+        if (SchemaDrift is { } drift)
+        {
+            if (drift.NewColumns.Count > 0) lines.Add($"  源数据新增列（未映射，已保存在原始区）：{string.Join("、", drift.NewColumns)}");
+            if (drift.RemovedColumns.Count > 0) lines.Add($"  源数据不再有的列（未映射）：{string.Join("、", drift.RemovedColumns)}");
+            foreach (var t in drift.TypeChanges) lines.Add($"  列类型变化：{t.Column} {t.Before} → {t.After}");
+        }
+        foreach (var note in SourceNotes ?? []) lines.Add($"  读取说明：{note}");
+        if (RawFile is not null) lines.Add($"  原始数据：{RawFile}");
+        if (Attempts > 1) lines.Add($"  重试 {Attempts - 1} 次后完成（{string.Join("、", RetriedFailures ?? [])}）");
         if (Error is not null)
         {
             lines.Add($"  错误 [{ErrorCode}]：{Error}");
@@ -118,3 +161,15 @@ public sealed record RunReport
         return string.Join('\n', lines);
     }
 }
+
+/// <summary>A source column as a run report records it.</summary>
+public sealed record ColumnInfo(string Name, string? Type);
+
+/// <summary>How the source's columns changed since the last successful run of the same source.</summary>
+public sealed record SchemaDrift(IReadOnlyList<string> NewColumns, IReadOnlyList<string> RemovedColumns, IReadOnlyList<TypeChange> TypeChanges)
+{
+    [JsonIgnore]
+    public bool IsEmpty => NewColumns.Count == 0 && RemovedColumns.Count == 0 && TypeChanges.Count == 0;
+}
+
+public sealed record TypeChange(string Column, string? Before, string? After);

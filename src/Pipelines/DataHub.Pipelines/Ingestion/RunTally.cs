@@ -1,5 +1,6 @@
 using DataHub.Catalog.Runs;
 using DataHub.Connectors.Abstractions;
+using DataHub.Pipelines.Lake;
 using DataHub.Pipelines.Normalization;
 using DataHub.Pipelines.Sources;
 
@@ -37,7 +38,32 @@ internal sealed class RunTally
         ConnectorWarnings.Add($"[{warning.Code}] {warning.Message}（{warning.Where}）");
     }
 
+    /// <summary>Records the source reported as deleted and whose key was valid (the others are quarantined).</summary>
+    public long DeletionsRead { get; private set; }
+
+    public StageResult? Staged { get; private set; }
+
+    public bool Incremental { get; set; }
+
+    public SchemaDrift? Drift { get; set; }
+
+    public IReadOnlyList<ColumnInfo>? SourceColumns { get; set; }
+
+    public string? RawFile { get; set; }
+
+    public IReadOnlyList<string>? SourceNotes { get; set; }
+
+    public int Attempts { get; set; } = 1;
+
+    public IReadOnlyList<string> RetriedFailures { get; set; } = [];
+
     public RunCounts Counts => new(Read, Accepted, Quarantined, Duplicates);
+
+    public void CountDeletion()
+    {
+        Read++;
+        DeletionsRead++;
+    }
 
     public void Count(NormalizedRecord r)
     {
@@ -62,11 +88,12 @@ internal sealed class RunTally
     }
 
     /// <summary>After de-duplication: staged rows split into the rows kept and the duplicates dropped.</summary>
-    public void Finish(long kept, long duplicates)
+    public void Finish(StageResult stage)
     {
-        if (kept + duplicates != _staged) throw new InvalidOperationException("Staged rows do not add up after de-duplication.");
-        Accepted = kept;
-        Duplicates = duplicates;
+        if (stage.Rows + stage.Duplicates != _staged) throw new InvalidOperationException("Staged rows do not add up after de-duplication.");
+        Accepted = stage.Rows;
+        Duplicates = stage.Duplicates;
+        Staged = stage;
         Counted = true;
     }
 
@@ -91,6 +118,18 @@ internal sealed class RunTally
         KeyConflicts = KeyConflicts,
         NotSupplied = source.Fields.Where(f => f.NotSupplied).Select(f => f.Field).ToArray(),
         Version = version,
+        Mode = Incremental ? "incremental" : "full",
+        DeletionsRead = DeletionsRead,
+        Inserted = Staged?.Inserted,
+        Updated = Staged?.Updated,
+        Deleted = Staged?.Deleted,
+        VersionRows = Staged?.VersionRows,
+        SourceColumns = SourceColumns,
+        SchemaDrift = Drift is { IsEmpty: false } ? Drift : null,
+        RawFile = RawFile,
+        SourceNotes = SourceNotes is { Count: > 0 } ? SourceNotes : null,
+        Attempts = Attempts,
+        RetriedFailures = RetriedFailures.Count == 0 ? null : RetriedFailures,
         QuarantineFile = File.Exists(Path.Combine(runDirectory, "quarantine.parquet")) ? Path.Combine(runDirectory, "quarantine.parquet") : null,
         FieldIssueFile = File.Exists(Path.Combine(runDirectory, "field_issues.parquet")) ? Path.Combine(runDirectory, "field_issues.parquet") : null,
     };

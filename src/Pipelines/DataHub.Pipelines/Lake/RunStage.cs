@@ -23,6 +23,7 @@ internal sealed class RunStage : IDisposable
     private StreamWriter? _accepted;
     private DuckDBAppender? _quarantine;
     private DuckDBAppender? _fieldIssues;
+    private DuckDBAppender? _deleted;
 
     public RunStage(DatasetSchema schema, string runDirectory, string memoryLimit, int threads)
     {
@@ -36,12 +37,18 @@ internal sealed class RunStage : IDisposable
             SET memory_limit={Literal(memoryLimit)}; SET threads={threads.ToString(CultureInfo.InvariantCulture)};
             CREATE TABLE quarantine (source_line BIGINT NOT NULL, reason_codes VARCHAR NOT NULL, reasons VARCHAR NOT NULL, original_values VARCHAR NOT NULL);
             CREATE TABLE field_issues (source_line BIGINT NOT NULL, community_code VARCHAR, field VARCHAR NOT NULL, reason_code VARCHAR NOT NULL, reason VARCHAR NOT NULL, original_value VARCHAR NOT NULL);
+            CREATE TABLE deleted (_key VARCHAR NOT NULL, _line BIGINT NOT NULL);
             """);
         _stagingCsv = Path.Combine(runDirectory, "accepted.csv");
         _accepted = new StreamWriter(_stagingCsv, append: false, new System.Text.UTF8Encoding(false), 1 << 20);
         _quarantine = _conn.CreateAppender("quarantine");
         _fieldIssues = _conn.CreateAppender("field_issues");
+        _deleted = _conn.CreateAppender("deleted");
     }
+
+    /// <summary>A key the source reports as deleted (status value or tombstone).</summary>
+    public void AddDeleted(string recordId, long position) =>
+        _deleted!.CreateRow().AppendValue(recordId).AppendValue(position).EndRow();
 
     /// <summary>One CSV line: every present value quoted (quotes doubled), null as an empty unquoted field.</summary>
     public void AddAccepted(NormalizedRecord record)
@@ -79,11 +86,17 @@ internal sealed class RunStage : IDisposable
 
     /// <summary>
     /// Writes the de-duplicated, typed, sorted version to <paramref name="versionDirectory"/> and
-    /// the quarantine and duplicate lists to <paramref name="runDirectory"/>. Returns the rows written
-    /// and the duplicates dropped. Of rows sharing a key the newest by the version field wins,
-    /// then the later line in the source.
+    /// the quarantine and duplicate lists to <paramref name="runDirectory"/>. Of rows sharing a key
+    /// the newest by the version field wins, then the later line in the source.
     /// </summary>
-    public (long Rows, long Duplicates, long Conflicts, string Part) Finish(string versionDirectory, string partFileName, string runDirectory)
+    /// <param name="previousFiles">
+    /// Null for a full read: the version is exactly the rows read. For an incremental read, the
+    /// Parquet files of the previous rows of this source: the version is those rows with the keys
+    /// read replaced, the deleted keys removed, and the new keys added. A key both read and
+    /// reported deleted stays: the row in the source is the truth now (a tombstone of a key that
+    /// was re-inserted is history).
+    /// </param>
+    public StageResult Finish(string versionDirectory, string partFileName, string runDirectory, IReadOnlyList<string>? previousFiles)
     {
         _accepted!.Dispose();
         _accepted = null;
@@ -91,6 +104,8 @@ internal sealed class RunStage : IDisposable
         _quarantine = null;
         _fieldIssues!.Dispose();
         _fieldIssues = null;
+        _deleted!.Dispose();
+        _deleted = null;
         var columns = "{" + string.Join(", ", _schema.Fields.Select(f => $"{Literal(f.Name)}: 'VARCHAR'")) + ", '_line': 'BIGINT'}";
         Exec($"""
             CREATE TABLE accepted AS SELECT * FROM read_csv({Literal(_stagingCsv)}, header = false, auto_detect = false,
@@ -128,17 +143,44 @@ internal sealed class RunStage : IDisposable
         var order = _schema.ScopeField is { } scope ? $"{Quote(scope)}, {key}" : key;
         Directory.CreateDirectory(versionDirectory);
         var part = Path.Combine(versionDirectory, partFileName);
+        var kept = $"SELECT {typed} FROM accepted SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept USING (_line)";
+        var rows = Scalar("SELECT count(*) FROM ranked WHERE _rank = 1");
+        var conflicts = Scalar("SELECT count(*) FROM conflicts");
+        var duplicates = Scalar("SELECT count(*) FROM ranked WHERE _rank > 1") - conflicts;
+        // Deleted keys that the same read does not also deliver as rows (see previousFiles).
+        Exec("CREATE TABLE gone AS SELECT DISTINCT _key FROM deleted ANTI JOIN (SELECT _key FROM ranked WHERE _rank = 1) r USING (_key)");
+        long inserted = rows, updated = 0, removed = 0, versionRows = rows;
         // Small row groups let a community-scoped query skip most of the file by min/max statistics.
-        Exec($"COPY (SELECT {typed} FROM accepted SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept USING (_line) ORDER BY {order}) TO {Literal(part)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)");
+        const string ParquetOptions = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)";
+        if (previousFiles is null)
+        {
+            Exec($"COPY ({kept} ORDER BY {order}) TO {Literal(part)} {ParquetOptions}");
+        }
+        else
+        {
+            var files = "[" + string.Join(", ", previousFiles.Select(Literal)) + "]";
+            Exec($"CREATE TABLE delta AS {kept}");
+            Exec(previousFiles.Count == 0
+                ? $"CREATE TABLE previous AS SELECT * FROM delta WHERE false"
+                : $"CREATE TABLE previous AS SELECT * FROM read_parquet({files})");
+            updated = Scalar($"SELECT count(*) FROM delta SEMI JOIN previous USING ({key})");
+            inserted = rows - updated;
+            removed = Scalar($"SELECT count(*) FROM previous p WHERE p.{key} IN (SELECT _key FROM gone)");
+            // BY NAME: a version written under an older schema version still lines up column by column.
+            Exec($"""
+                COPY (SELECT * FROM (
+                        SELECT * FROM previous p WHERE p.{key} NOT IN (SELECT {key} FROM delta) AND p.{key} NOT IN (SELECT _key FROM gone)
+                        UNION ALL BY NAME SELECT * FROM delta)
+                      ORDER BY {order}) TO {Literal(part)} {ParquetOptions}
+                """);
+            versionRows = Scalar($"SELECT count(*) FROM read_parquet({Literal(part)})");
+        }
         Exec($"COPY (SELECT _line AS source_line, _key AS record_id, _kept_line AS kept_line FROM ranked WHERE _rank > 1 AND _line NOT IN (SELECT _line FROM conflicts) ORDER BY _line) TO {Literal(Path.Combine(runDirectory, "duplicates.parquet"))} (FORMAT parquet)");
         Exec($"COPY (SELECT * FROM quarantine ORDER BY source_line) TO {Literal(Path.Combine(runDirectory, "quarantine.parquet"))} (FORMAT parquet)");
         // Field issues of the rows kept only: a duplicate's issues left with the duplicate.
         Exec($"COPY (SELECT f.* FROM field_issues f SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept ON kept._line = f.source_line ORDER BY f.source_line, f.field) TO {Literal(Path.Combine(runDirectory, "field_issues.parquet"))} (FORMAT parquet)");
-        var rows = Scalar("SELECT count(*) FROM ranked WHERE _rank = 1");
-        var conflicts = Scalar("SELECT count(*) FROM conflicts");
-        var duplicates = Scalar("SELECT count(*) FROM ranked WHERE _rank > 1") - conflicts;
         FileModes.RestrictDirectory(runDirectory);
-        return (rows, duplicates, conflicts, part);
+        return new StageResult(rows, duplicates, conflicts, inserted, updated, removed, versionRows, part);
     }
 
     /// <summary>Field issues per reason code among the rows kept (after de-duplication).</summary>
@@ -152,23 +194,56 @@ internal sealed class RunStage : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Closes and deletes the scratch. Each step on its own: on a full disk flushing the staging CSV
+    /// fails, and that must neither hide the run's own failure nor keep the files (and the disk full).
+    /// </summary>
     public void Dispose()
     {
-        _accepted?.Dispose();
-        _quarantine?.Dispose();
-        _fieldIssues?.Dispose();
-        _conn.Dispose();
+        Try(() => _accepted?.Dispose());
+        Try(() => _quarantine?.Dispose());
+        Try(() => _fieldIssues?.Dispose());
+        Try(() => _deleted?.Dispose());
+        Try(_conn.Dispose);
         foreach (var f in new[] { _dbPath, _dbPath + ".wal", _stagingCsv })
         {
-            if (File.Exists(f)) File.Delete(f);
+            Try(() => { if (File.Exists(f)) File.Delete(f); });
+        }
+        Try(() => { if (Directory.Exists(_dbPath + ".tmp")) Directory.Delete(_dbPath + ".tmp", recursive: true); });
+    }
+
+    private static void Try(Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DuckDBException or ObjectDisposedException)
+        {
+            // Best effort: start-up recovery removes whatever is left.
         }
     }
 
-    private void Exec(string sql)
+    /// <summary>Cancelling the run interrupts the statement running inside DuckDB (a long COPY included). Set before <see cref="Finish"/>.</summary>
+    public CancellationToken Cancellation { get; set; }
+
+    private void Exec(string sql) => Exec(sql, Cancellation);
+
+    /// <summary>Runs one statement; cancelling interrupts it inside DuckDB (a long COPY included).</summary>
+    public void Exec(string sql, CancellationToken cancellationToken)
     {
         using var cmd = _conn.CreateCommand();
         cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
+        cancellationToken.ThrowIfCancellationRequested();
+        using var registration = cancellationToken.Register(static c => ((DuckDBCommand)c!).Cancel(), cmd);
+        try
+        {
+            cmd.ExecuteNonQuery();
+        }
+        catch (DuckDBException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
     }
 
     private long Scalar(string sql)
@@ -180,3 +255,14 @@ internal sealed class RunStage : IDisposable
 
     private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
+
+/// <summary>
+/// What <see cref="RunStage.Finish"/> wrote. <see cref="Rows"/> are the distinct keys read (the
+/// accepted rows), <see cref="Inserted"/> + <see cref="Updated"/> = <see cref="Rows"/>;
+/// <see cref="Deleted"/> counts previous rows removed; <see cref="VersionRows"/> is the new version's size.
+/// </summary>
+/// <summary>
+/// What the stage wrote: the rows kept, duplicates dropped and key conflicts quarantined from this
+/// read; for an incremental read also how it changed the source's previous part; and the part file.
+/// </summary>
+internal sealed record StageResult(long Rows, long Duplicates, long Conflicts, long Inserted, long Updated, long Deleted, long VersionRows, string Part);

@@ -84,6 +84,7 @@ public sealed class RecordNormalizer
         var row = new Dictionary<string, string?>(_plan.Length + 4, StringComparer.Ordinal);
         List<Problem>? problems = null;
         List<FieldIssue>? issues = null;
+        List<string>? kept = null; // values kept with a quality warning (e.g. a credit code failing its check character)
         foreach (var (spec, map, column) in _plan)
         {
             var raw = map is null || map.NotSupplied ? null : map.Constant ?? Text(record.Values[column]);
@@ -96,7 +97,11 @@ public sealed class RecordNormalizer
                 continue;
             }
             var result = Convert(spec, value);
-            if (result.IsOk) row[spec.Name] = result.Value;
+            if (result.IsOk)
+            {
+                row[spec.Name] = result.Value;
+                if (result.IsWarning) (kept ??= []).Add(result.ReasonCode!);
+            }
             else if (IsRecordLevel(spec)) (problems ??= []).Add(new Problem(result.ReasonCode!, spec.Name, $"{spec.Title}：{result.Message}"));
             else
             {
@@ -107,15 +112,45 @@ public sealed class RecordNormalizer
         }
         if (problems is not null) return new NormalizedRecord(record.Position, null, problems, []);
 
-        var warnings = new List<string>();
+        var warnings = kept ?? [];
         Derivations.Apply(_schema, row, _divisions, _hasher, warnings);
         return new NormalizedRecord(record.Position, row, [], warnings, issues);
     }
 
-    private static string? Text(object? value) => value switch
+    /// <summary>
+    /// The record id of a deletion record: only the natural-key fields are mapped and checked (a
+    /// tombstone carries nothing else). Null with the problems when the key is not valid.
+    /// </summary>
+    public (string? RecordId, IReadOnlyList<Problem> Problems) RecordIdOf(SourceRecord record)
+    {
+        var key = new List<string>(_schema.NaturalKey.Count);
+        List<Problem>? problems = null;
+        foreach (var name in _schema.NaturalKey)
+        {
+            var (spec, map, column) = _plan.First(p => p.Spec.Name == name);
+            var raw = map is null ? null : map.Constant ?? Text(record.Values[column]);
+            var value = raw is null ? null : Prepare(raw, map!);
+            var result = value is null ? StandardResult.Fail("REQUIRED_MISSING", "删除记录缺少自然键") : Convert(spec, value);
+            if (result.IsOk) key.Add(result.Value!);
+            else (problems ??= []).Add(new Problem(result.ReasonCode!, spec.Name, $"{spec.Title}：{result.Message}"));
+        }
+        return problems is null ? (_hasher.Hash(key), []) : (null, problems);
+    }
+
+    /// <summary>
+    /// A source value as text. Typed sources (databases, Excel) hand over CLR values: times are
+    /// written the way <see cref="ChineseDate"/> reads them back (no offset = Beijing time).
+    /// </summary>
+    public static string? Text(object? value) => value switch
     {
         null or DBNull => null,
         string s => s,
+        DateTime { Kind: DateTimeKind.Utc } d => new DateTimeOffset(d).ToOffset(ChineseDate.BeijingOffset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+        DateTime d => d.ToString(d.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        DateTimeOffset d => d.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        double x => x.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };

@@ -20,6 +20,10 @@ public sealed record SourceDefinition(
     public string BaseDirectory => Path.GetDirectoryName(FilePath)!;
 
     /// <summary>
+    /// <c>schedule:</c> a cron expression (5 fields, Beijing time) overriding the schedule derived from
+    /// <c>catalog.update_cycle</c>; null to follow the update cycle. Checked by the scheduler.
+    /// </summary>
+    public string? Schedule { get; init; }
     /// The part of the dataset this source owns: division codes (6-digit district, 9-digit street or
     /// 12-digit community). Null when not declared: then the streets its rows fall in at its first run.
     /// </summary>

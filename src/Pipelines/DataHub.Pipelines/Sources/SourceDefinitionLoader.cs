@@ -40,8 +40,8 @@ public static class SourceDefinitionLoader
 
         var id = Need(d.Id, "id");
         var dataset = Need(d.Dataset, "dataset");
-        if (!SchemaLoader.All.TryGetValue(dataset, out var schema))
-            throw Config("SOURCE_DATASET_UNKNOWN", $"dataset“{dataset}”不是共享数据集", $"{file} 的 dataset", $"可用数据集：{string.Join("、", SchemaLoader.All.Keys)}");
+        if (!SchemaLoader.All.TryGetValue(dataset, out var schema) || dataset == "quality")
+            throw Config("SOURCE_DATASET_UNKNOWN", $"dataset“{dataset}”不是共享数据集", $"{file} 的 dataset", $"可用数据集：{string.Join("、", SchemaLoader.All.Keys.Where(k => k != "quality"))}（quality 由平台在发布时计算）");
         if (d.Connector is null || !d.Connector.TryGetValue("type", out var connectorType))
             throw Config("SOURCE_KEY_MISSING", "数据源定义缺少“connector.type”", file, "加上 connector: { type: csv, path: 文件名.csv }");
         if (d.Fields is null || d.Fields.Count == 0)
@@ -103,7 +103,7 @@ public static class SourceDefinitionLoader
             catalog.ToTerms(Need),
             connectorType,
             d.Connector.Where(kv => kv.Key != "type").ToDictionary(kv => kv.Key, kv => kv.Value),
-            fields) { Scope = scope };
+            fields) { Scope = scope, Schedule = string.IsNullOrWhiteSpace(d.Schedule) ? null : d.Schedule.Trim() };
     }
 
     private static string FirstLine(string s) => s.Split('\n')[0];
@@ -121,6 +121,7 @@ public static class SourceDefinitionLoader
         public CatalogYaml? Catalog { get; set; }
         public Dictionary<string, string>? Connector { get; set; }
         public Dictionary<string, FieldDto>? Fields { get; set; }
+        public string? Schedule { get; set; }
         public List<string>? Scope { get; set; }
     }
 

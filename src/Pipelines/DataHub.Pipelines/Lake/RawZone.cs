@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using DataHub.Connectors.Abstractions;
+using DataHub.Pipelines.Normalization;
+using DuckDB.NET.Data;
+using static DataHub.Pipelines.Lake.DuckDbTypes;
+
+namespace DataHub.Pipelines.Lake;
+
+/// <summary>
+/// The raw zone: what each read returned, kept per run as Parquet, so a published value can be
+/// traced to the source row it came from (by record id and position) and a column the mapping does
+/// not use is still at hand.
+/// <code>
+/// {raw}/{source}/{run}/raw.parquet   _position, _deletion, _record_id, then every source column as text
+/// </code>
+/// Personal data: folders are 0700 and files 0600 on Unix (the service account only), and runs
+/// older than the retention are removed.
+/// </summary>
+public sealed class RawZone(string root)
+{
+    public const string FileName = "raw.parquet";
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string RunDirectory(string sourceId, string runId) => Path.Combine(Root, Safe(sourceId), runId);
+
+    /// <summary>Removes the raw runs of a source older than <paramref name="keep"/> (run ids start with their UTC start time).</summary>
+    public void Prune(string sourceId, TimeSpan keep, DateTimeOffset now)
+    {
+        var dir = Path.Combine(Root, Safe(sourceId));
+        if (!Directory.Exists(dir)) return;
+        foreach (var run in Directory.EnumerateDirectories(dir))
+        {
+            var name = Path.GetFileName(run);
+            if (name.Length >= 15 && DateTimeOffset.TryParseExact(name[..15], "yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal, out var started) && now - started > keep)
+                Directory.Delete(run, recursive: true);
+        }
+    }
+
+    internal static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    internal static void MakePrivate(string file)
+    {
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    // A source id names a folder: keep it one path segment.
+    private static string Safe(string sourceId) => string.Concat(sourceId.Select(c => Path.GetInvalidFileNameChars().Contains(c) || c is '/' or '\\' or '.' ? '_' : c));
+}
+
+/// <summary>
+/// Streams one run's records into a private CSV beside the Parquet file, then has DuckDB write the
+/// Parquet (the same reason as <see cref="RunStage"/>: one native call per value is slow).
+/// </summary>
+internal sealed class RawZoneWriter : IDisposable
+{
+    private readonly string _directory;
+    private readonly string _csv;
+    private StreamWriter? _writer;
+    private IReadOnlyList<SourceColumn>? _columns;
+
+    public RawZoneWriter(RawZone zone, string sourceId, string runId)
+    {
+        _directory = zone.RunDirectory(sourceId, runId);
+        RawZone.CreatePrivateDirectory(zone.Root);
+        RawZone.CreatePrivateDirectory(Path.GetDirectoryName(_directory)!);
+        RawZone.CreatePrivateDirectory(_directory);
+        _csv = Path.Combine(_directory, "raw.csv");
+        var stream = new FileStream(_csv, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        RawZone.MakePrivate(_csv);
+        _writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 20);
+    }
+
+    public string Directory => _directory;
+
+    public void Add(IReadOnlyList<SourceColumn> columns, SourceRecord record, string? recordId)
+    {
+        _columns ??= columns;
+        var w = _writer!;
+        w.Write(record.Position.ToString(CultureInfo.InvariantCulture));
+        w.Write(record.IsDeletion ? ",true," : ",false,");
+        if (recordId is not null) Quoted(w, recordId);
+        for (var i = 0; i < _columns.Count; i++)
+        {
+            w.Write(',');
+            if (i < record.Values.Length && RecordNormalizer.Text(record.Values[i]) is { } text) Quoted(w, text);
+        }
+        w.Write('\n');
+    }
+
+    /// <summary>Writes raw.parquet (0600) and removes the CSV; returns the Parquet path, or null when nothing was read.</summary>
+    public string? Finish()
+    {
+        _writer!.Dispose();
+        _writer = null;
+        if (_columns is null) return null;
+        var parquet = Path.Combine(_directory, RawZone.FileName);
+        var names = new[] { ("_position", "BIGINT"), ("_deletion", "BOOLEAN"), ("_record_id", "VARCHAR") }
+            .Concat(_columns.Select(c => (c.Name, "VARCHAR")));
+        var columns = "{" + string.Join(", ", names.Select(n => $"{Literal(n.Item1)}: {Literal(n.Item2)}")) + "}";
+        using var conn = new DuckDBConnection("DataSource=:memory:");
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"""
+            SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;
+            COPY (SELECT * FROM read_csv({Literal(_csv)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"',
+                  new_line = '\n', allow_quoted_nulls = false, columns = {columns}))
+            TO {Literal(parquet)} (FORMAT parquet, COMPRESSION zstd);
+            """;
+        cmd.ExecuteNonQuery();
+        RawZone.MakePrivate(parquet);
+        File.Delete(_csv);
+        return parquet;
+    }
+
+    private static void Quoted(StreamWriter w, string value)
+    {
+        w.Write('"');
+        w.Write(value.Contains('"', StringComparison.Ordinal) ? value.Replace("\"", "\"\"", StringComparison.Ordinal) : value);
+        w.Write('"');
+    }
+
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        if (File.Exists(_csv)) File.Delete(_csv);
+    }
+}
