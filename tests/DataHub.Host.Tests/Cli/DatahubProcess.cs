@@ -55,7 +55,14 @@ internal sealed class DatahubProcess : IAsyncDisposable
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
-        await _exited.Task.WaitAsync(timeout);
+        try
+        {
+            await _exited.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"datahub did not exit within {timeout}:\n{Stdout}\n{Stderr}");
+        }
         await _process.WaitForExitAsync();
         return _process.ExitCode;
     }
