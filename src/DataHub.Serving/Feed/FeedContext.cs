@@ -26,6 +26,9 @@ internal sealed class FeedContext(IServedDatasets datasets, IDatasetGrants grant
 
     public AdmissionGate Gate { get; } = new(options.MaxConcurrentRequests);
 
+    /// <summary>Downloads admitted at once (each on a download worker of its own).</summary>
+    public AdmissionGate DownloadGate { get; } = new(options.MaxConcurrentDownloads);
+
     public ContextUrls ContextUrls { get; } = new();
 
     /// <summary>
