@@ -83,10 +83,20 @@ internal static class EntitySetEndpoint
             headers = ResponseHeaders.For(route.Endpoint == FeedEndpoint.Count ? ResponseHeaders.Text : ResponseHeaders.Json);
             if (ApplyEndpoint.Applied(context, request, route) is { } preference) headers.Add(new("Preference-Applied", preference));
         }
+        else if (route.Endpoint == FeedEndpoint.Count && query.Filter is null && context.ScopeCounts.TryGet(dataset) is { } counts)
+        {
+            // Counted once per version: no DuckDB work, so neither the gate nor a worker.
+            var total = counts.Count(scope);
+            outcome.TotalCount = total;
+            outcome.Timings.Plan = Stopwatch.GetElapsedTime(planned).TotalMilliseconds;
+            headers = ResponseHeaders.For(ResponseHeaders.Text);
+            if (context.Options.ServerTiming) headers.Add(new("Server-Timing", outcome.Timings.ToServerTiming()));
+            return new FeedResult(200, headers, new BytesBody(Encoding.UTF8.GetBytes(total.ToString(CultureInfo.InvariantCulture))), outcome);
+        }
         else
         {
             work = route.Endpoint == FeedEndpoint.Count
-                ? CountWork(query, dataset, scope)
+                ? CountWork(context, query, dataset, scope)
                 : PageWork(context, request, serviceRoot, route, raw, query, dataset, scope);
             headers = ResponseHeaders.For(route.Endpoint == FeedEndpoint.Count ? ResponseHeaders.Text : ResponseHeaders.Json);
             if (route.Endpoint == FeedEndpoint.Feed && PageSize.Resolve(request.Prefer, request.PageSize, context.Options).Applied is { } preference)
@@ -98,13 +108,14 @@ internal static class EntitySetEndpoint
         return await AdmittedWork.RunAsync(context, work, headers, outcome, cancellationToken);
     }
 
-    private static FeedWork CountWork(FeedQuery query, ServedDataset dataset, RowScope scope)
+    private static FeedWork CountWork(FeedContext context, FeedQuery query, ServedDataset dataset, RowScope scope)
     {
-        var statement = PageSql.Count(query, dataset.ParquetFiles, scope);
+        var statement = query.Filter is null ? null : PageSql.Count(query, dataset.ParquetFiles, scope);
         return (session, outcome, ct) =>
         {
             var started = Stopwatch.GetTimestamp();
-            var count = DuckDbCommands.Scalar(session, statement, ct);
+            // Without a filter: the version's counts per scope code (loaded here once, then from memory).
+            var count = statement is null ? context.ScopeCounts.Get(session, dataset, ct).Count(scope) : DuckDbCommands.Scalar(session, statement, ct);
             outcome.Timings.Execute = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             outcome.TotalCount = count;
             return new BytesBody(Encoding.UTF8.GetBytes(count.ToString(CultureInfo.InvariantCulture)));
@@ -116,7 +127,7 @@ internal static class EntitySetEndpoint
     {
         var (pageSize, _) = PageSize.Resolve(request.Prefer, request.PageSize, context.Options);
         var plan = PagePlan.Of(query.Top, query.Skip, query.Token?.Returned ?? 0, query.Token is null, pageSize);
-        var count = query.Count ? PageSql.Count(query, dataset.ParquetFiles, scope) : null;
+        var count = query.Count && query.Filter is not null ? PageSql.Count(query, dataset.ParquetFiles, scope) : null;
         var window = PageSql.HasScopeWindow(query, scope) && plan.Offset + plan.Fetch > 0 ? PageSql.Window(query, dataset.ParquetFiles, scope) : null;
         var contextUrl = context.ContextUrls.For(query, serviceRoot, raw.Value("$select"));
         var maxBytes = context.Options.MaxPageBytes;
@@ -125,9 +136,9 @@ internal static class EntitySetEndpoint
         {
             var started = Stopwatch.GetTimestamp();
             long? total = null;
-            if (count is not null)
+            if (query.Count)
             {
-                total = DuckDbCommands.Scalar(session, count, ct);
+                total = count is null ? context.ScopeCounts.Get(session, dataset, ct).Count(scope) : DuckDbCommands.Scalar(session, count, ct);
                 outcome.TotalCount = total;
             }
             var bound = window is null ? null : ScopeWindow.UpperBound(session, window, plan.Offset + plan.Fetch, ct);

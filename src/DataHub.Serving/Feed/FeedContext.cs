@@ -31,6 +31,9 @@ internal sealed class FeedContext(IServedDatasets datasets, IDatasetGrants grant
 
     public ContextUrls ContextUrls { get; } = new();
 
+    /// <summary>Rows per scope code of recent versions: unfiltered counts without DuckDB.</summary>
+    public ScopeCountCache ScopeCounts { get; } = new();
+
     /// <summary>
     /// The datasets <paramref name="principal"/> may open (current, or version <paramref name="version"/>
     /// of those that retain it), each with its grant (403 when the principal's scope is unacceptable for

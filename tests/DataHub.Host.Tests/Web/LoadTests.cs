@@ -13,8 +13,8 @@ namespace DataHub.Host.Tests.Web;
 
 /// <summary>
 /// A real Kestrel on loopback with a small admission gate and one query worker, under many
-/// concurrent feed clients for a bounded time: feeds answer 200 or a clean 503 (Retry-After, zh-CN
-/// OData error), health answers promptly throughout, and X-Forwarded-* from a client that is not a
+/// concurrent feed clients for a bounded time (pages, counts, $apply and CSV downloads): feeds answer
+/// 200 or a clean 503 (Retry-After, zh-CN OData error), health answers promptly throughout, and X-Forwarded-* from a client that is not a
 /// configured proxy is ignored.
 /// </summary>
 public sealed class LoadTests : IAsyncLifetime
@@ -58,7 +58,14 @@ public sealed class LoadTests : IAsyncLifetime
         {
             while (DateTime.UtcNow < until)
             {
-                using var request = Get(i % 2 == 0 ? "odata/Population?$count=true" : "odata/Population?$filter=contains(现住址,'仙林')&$orderby=出生日期 desc");
+                // Pages, counts, $apply and downloads (these on their own workers and gate) together.
+                using var request = Get((i % 4) switch
+                {
+                    0 => "odata/Population?$count=true",
+                    1 => "odata/Population?$filter=contains(现住址,'仙林')&$orderby=出生日期 desc",
+                    2 => "odata/Population?$apply=groupby((所属社区),aggregate($count as 人数))",
+                    _ => "odata/Population?$format=csv",
+                });
                 using var response = await http.SendAsync(request);
                 var body = await response.Content.ReadAsStringAsync();
                 statuses.Add((int)response.StatusCode);

@@ -170,6 +170,52 @@ public sealed class LoadLimitTests(TestLake lake) : IClassFixture<TestLake>
     }
 
     [Fact]
+    public async Task Apply_LongRunning_InterruptedByTimeBudget_503_WorkerServesNext()
+    {
+        // About 800,000 rows (the lake's population 300 times over, record ids made unique): a
+        // groupby by record id and its total ORDER BY take DuckDB far longer than the budget.
+        var folder = Directory.CreateTempSubdirectory("datahub-long-apply-").FullName;
+        try
+        {
+            var big = Path.Combine(folder, "big.parquet");
+            using (var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+            {
+                connection.Open();
+                using var copy = connection.CreateCommand();
+                var files = string.Join(", ", lake.Datasets.Current().Single(d => d.Schema.Name == TestSchemas.Population.Name).ParquetFiles.Select(f => "'" + f + "'"));
+                copy.CommandText = $"COPY (SELECT * REPLACE (record_id || '-' || i::VARCHAR AS record_id) FROM read_parquet([{files}]), range(300) t(i)) TO '{big}' (FORMAT parquet)";
+                copy.ExecuteNonQuery();
+            }
+            var datasets = new FakeServedDatasets();
+            datasets.Publish(new ServedDataset(TestSchemas.Population, 1, [big], DateTimeOffset.UnixEpoch));
+            var options = new ServingOptions { Secret = TestLake.Secret, MemoryLimit = "512MB", Threads = 1, QueryWorkers = 1, QueryTimeout = TimeSpan.FromMilliseconds(200) };
+            using var engine = new DuckDbEngine(options);
+            var service = new ODataFeedService(datasets, AccessPolicy.LoadEmbedded(), engine, options);
+            var client = new FeedClient(service);
+
+            var page = await client.GetAsync(Principals.Steward, "Population?$count=true&$apply=" + Uri.EscapeDataString("groupby((记录编号,姓名,现住址),aggregate(出生日期 with max as 最晚,$count as 人数))"));
+
+            Assert.True(page.Status == 503, page.Body);
+            Assert.Equal("QUERY_TIMEOUT", page.ErrorCode());
+            Assert.Contains("已中止", page.ErrorMessage(), StringComparison.Ordinal);
+            Assert.NotNull(page.Outcome.Failure);
+            Assert.Equal(0, service.Admitted);
+            // The interrupted worker is free for the next request.
+            var answer = await engine.RunAsync((session, _) =>
+            {
+                using var command = session.Connection.CreateCommand();
+                command.CommandText = "SELECT 42";
+                return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            }, CancellationToken.None);
+            Assert.Equal(42, answer);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Apply_PastTimeBudget_Interrupted503_KeyLookupToo()
     {
         var (service, client, engine) = Build(o => o.QueryTimeout = TimeSpan.FromTicks(1));
