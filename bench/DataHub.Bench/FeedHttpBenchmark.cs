@@ -105,6 +105,7 @@ internal static class FeedHttpBenchmark
             new("`$orderby` birth date, whole district, first page", "Population?$orderby=出生日期", "steward", "Residents?$orderby=BirthDate", District),
         };
 
+        using var duckAlone = new DuckDbCommunityPage(parquet);
         var rows = new List<Row>();
         var stages = new List<string>();
         var countStages = new List<string>();
@@ -131,6 +132,7 @@ internal static class FeedHttpBenchmark
                     {
                         rowCount = CountRows(body);
                         if (timing is not null && pair == pairs[0]) stages.Add(timing);
+                        if (pair == pairs[0]) duckAlone.Run();
                         if (timing is not null && pair == pairs[2]) countStages.Add(timing);
                     }
                 }
@@ -151,7 +153,7 @@ internal static class FeedHttpBenchmark
         await log.WriteLineAsync($"[{export.Rows:N0} rows] 20 communities in parallel: DataHub {parallelDh.RowsPerSecond:N0} rows/s, textbook {parallelTb.RowsPerSecond:N0} rows/s");
 
         // DuckDB alone on the same file.
-        var duckPage = DuckDbCommunityPage(parquet, args.QueryRuns);
+        var duckPage = Stats.Median(duckAlone.Times);
         var duckCsv = DuckDbStreetCsv(parquet, workspace.Folder($"rows-{export.Rows}", "csv"));
 
         // Stages the host adds around the serving layer, measured in process.
@@ -327,22 +329,35 @@ internal static class FeedHttpBenchmark
         return result;
     }
 
-    /// <summary>DuckDB in process on one long-lived connection: the community's first 1,000 rows in page order, every value read.</summary>
-    private static double DuckDbCommunityPage(string parquet, int runs)
+    /// <summary>
+    /// DuckDB in process on one long-lived connection: the community's first 1,000 rows in page order,
+    /// every value read. Timed once after each timed DataHub community page, so both see the same
+    /// moment's load (the machine is shared).
+    /// </summary>
+    private sealed class DuckDbCommunityPage : IDisposable
     {
-        using var conn = new DuckDBConnection("DataSource=:memory:");
-        conn.Open();
-        using (var set = conn.CreateCommand())
+        private readonly DuckDBConnection conn;
+        private readonly DuckDBCommand cmd;
+
+        public DuckDbCommunityPage(string parquet)
         {
-            set.CommandText = "SET autoinstall_known_extensions=false; SET autoload_known_extensions=false; SET memory_limit='1GB'; SET threads=2; SET TimeZone='UTC'; SET parquet_metadata_cache=true;";
-            set.ExecuteNonQuery();
+            conn = new DuckDBConnection("DataSource=:memory:");
+            conn.Open();
+            using (var set = conn.CreateCommand())
+            {
+                set.CommandText = "SET autoinstall_known_extensions=false; SET autoload_known_extensions=false; SET memory_limit='1GB'; SET threads=2; SET TimeZone='UTC'; SET parquet_metadata_cache=true;";
+                set.ExecuteNonQuery();
+            }
+            cmd = conn.CreateCommand();
+            cmd.CommandText = $"SELECT * FROM read_parquet({Sql.Literal(parquet)}) WHERE community_code >= $p0 AND community_code < $p1 ORDER BY community_code, record_id LIMIT 1001";
+            cmd.Parameters.Add(new DuckDBParameter("p0", Community));
+            cmd.Parameters.Add(new DuckDBParameter("p1", Community + "~"));
+            for (var i = 0; i < Warmup; i++) Run();
         }
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT * FROM read_parquet({Sql.Literal(parquet)}) WHERE community_code >= $p0 AND community_code < $p1 ORDER BY community_code, record_id LIMIT 1001";
-        cmd.Parameters.Add(new DuckDBParameter("p0", Community));
-        cmd.Parameters.Add(new DuckDBParameter("p1", Community + "~"));
-        var times = new List<double>();
-        for (var run = -Warmup; run < runs; run++)
+
+        public List<double> Times { get; } = [];
+
+        public void Run()
         {
             var watch = Stopwatch.StartNew();
             using (var reader = cmd.ExecuteReader())
@@ -355,9 +370,14 @@ internal static class FeedHttpBenchmark
                     }
                 }
             }
-            if (run >= 0) times.Add(watch.Elapsed.TotalMilliseconds);
+            Times.Add(watch.Elapsed.TotalMilliseconds);
         }
-        return Stats.Median(times);
+
+        public void Dispose()
+        {
+            cmd.Dispose();
+            conn.Dispose();
+        }
     }
 
     /// <summary>DuckDB writing the street's rows, in page order, to CSV: rows/s, median of 3.</summary>
@@ -414,7 +434,7 @@ internal static class FeedHttpBenchmark
         Line();
         Line($"| measure | DataHub | DuckDB alone | ratio | target |");
         Line($"|---|---:|---:|---:|---|");
-        Line($"| community page p50 (1,000 rows; DuckDB: the same rows in page order, every value read) | {communityPage:0.0} ms | {duckPage:0.0} ms | **{Stats.Ratio(communityPage / duckPage)}** | ≤ 1.5× |");
+        Line($"| community page p50 (1,000 rows; DuckDB: the same rows in page order, every value read, timed right after each DataHub page) | {communityPage:0.0} ms | {duckPage:0.0} ms | **{Stats.Ratio(communityPage / duckPage)}** | ≤ 1.5× |");
         Line($"| whole-street extraction (DuckDB: COPY of the same rows to CSV) | {streetDh.RowsPerSecond:N0} rows/s | {duckCsv.RowsPerSecond:N0} rows/s | **{Stats.Ratio(streetDh.RowsPerSecond / duckCsv.RowsPerSecond)}** of DuckDB's rate | ≥ 0.5× |");
         Line();
         if (stages.Count > 0)

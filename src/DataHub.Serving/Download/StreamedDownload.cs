@@ -86,22 +86,16 @@ internal sealed class StreamedDownload : FeedBody
     public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        // Stops a worker still producing (DuckDB is interrupted, a blocked write throws) and frees the
+        // waiting chunks; the download slot is released only after the worker is free again.
         pipe.Dispose();
-        if (!work.IsCompleted)
+        try
         {
-            try
-            {
-                // Interrupted, the worker is free again within moments; the download slot is released after it.
-                await work;
-            }
-            catch (Exception)
-            {
-                // Stopped on purpose, or already reported by WriteAsync.
-            }
+            await work;
         }
-        else if (work.Exception is { } failure)
+        catch (Exception)
         {
-            _ = failure; // observed
+            // Stopped on purpose, or already reported by WriteAsync or StartAsync.
         }
     }
 }
