@@ -26,7 +26,13 @@ internal sealed class FeedContext(IServedDatasets datasets, IDatasetGrants grant
 
     public AdmissionGate Gate { get; } = new(options.MaxConcurrentRequests);
 
+    /// <summary>Downloads admitted at once (each on a download worker of its own).</summary>
+    public AdmissionGate DownloadGate { get; } = new(options.MaxConcurrentDownloads);
+
     public ContextUrls ContextUrls { get; } = new();
+
+    /// <summary>Rows per scope code of recent versions: unfiltered counts without DuckDB.</summary>
+    public ScopeCountCache ScopeCounts { get; } = new();
 
     /// <summary>
     /// The datasets <paramref name="principal"/> may open (current, or version <paramref name="version"/>
