@@ -110,11 +110,11 @@ public sealed class DatabaseIngestionTests : IAsyncLifetime
         Assert.Equal("改名", rows.Single(r => (string)r["id_number"]! == Person(2))["name"]);
         Assert.Equal(4L, (await _fx.Catalog.Datasets.GetVersionAsync("population", delta.Version!.Value, default))!.RowCount);
 
-        // Nothing new: the next run reads nothing and the version keeps the same rows.
+        // Nothing new: the next run reads an empty delta, publishes nothing and the version keeps the same rows.
         var idle = await _fx.Runner.RunAsync(yaml, default);
-        Assert.True(idle.Succeeded, idle.ToText());
+        Assert.Equal("unchanged", idle.Status);
         Assert.Equal(0, idle.RowsRead);
-        Assert.Equal(4, idle.VersionRows);
+        Assert.Equal(delta.Version, (await _fx.Catalog.Datasets.GetAsync("population", default))!.CurrentVersion);
         Assert.Equal(4, (await _fx.ReadCurrentAsync()).Count);
     }
 

@@ -312,47 +312,36 @@ public sealed partial class IngestionRunner
         tally.Stage = "校验入库";
         using var stage = new RunStage(schema, runDirectory, _options.DuckDbMemoryLimit, _options.DuckDbThreads);
         using var raw = new RawZoneWriter(_raw, source.Id, runId);
-        await foreach (var batch in connector.ReadAsync(config, previous is null ? null : new ConnectorState(previous), cancellationToken))
+        // Batches are normalised and formatted on worker tasks a few batches ahead of the reader and
+        // applied here strictly in read order: the staged files, fingerprint and counts are the same as
+        // one thread would produce, with both cores busy.
+        var pipeline = new BatchPipeline(new PreparedBatch.Context(normalizer, schema, scope, Raw: true, Fingerprint: true), cancellationToken);
+        try
         {
-            foreach (var record in batch.Records)
+            await foreach (var batch in connector.ReadAsync(config, previous is null ? null : new ConnectorState(previous), cancellationToken))
             {
-                hasher.Add(record);
-                if (record.IsDeletion)
+                if (batch.State is not null)
                 {
-                    var (recordId, problems) = normalizer.RecordIdOf(record);
-                    raw.Add(batch.Columns, record, recordId);
-                    if (recordId is null)
-                    {
-                        var rejected = new NormalizedRecord(record.Position, null, problems, []);
-                        tally.Count(rejected);
-                        stage.AddQuarantined(rejected, Original(batch.Columns, record));
-                    }
-                    else
-                    {
-                        tally.CountDeletion();
-                        stage.AddDeleted(recordId, record.Position);
-                    }
-                    continue;
+                    state = batch.State;
+                    incremental = batch.IsDelta;
                 }
-                var normalized = normalizer.Normalize(record);
-                raw.Add(batch.Columns, record, normalized.Row?[schema.KeyField]);
-                if (normalized.Accepted && schema.ScopeField is { } sf && normalized.Row![sf] is { } community)
-                {
-                    if (scope is not null && !scope.Contains(community))
-                        normalized = new NormalizedRecord(normalized.Position, null, [new Problem("OUT_OF_SOURCE_SCOPE", sf,
-                            $"社区代码不在本数据源负责的区划内（{string.Join("、", scope.Codes)}）")], []);
-                    else if (scope is null) streets.Add(community[..Math.Min(9, community.Length)]);
-                }
-                tally.Count(normalized);
-                if (normalized.Accepted) stage.AddAccepted(normalized);
-                else stage.AddQuarantined(normalized, Original(batch.Columns, record));
+                if (await pipeline.AddAsync(batch) is { } ready) await ApplyAsync(ready);
             }
-            foreach (var w in batch.Warnings ?? []) tally.AddConnectorWarning(w);
-            if (batch.State is not null)
-            {
-                state = batch.State;
-                incremental = batch.IsDelta;
-            }
+            while (await pipeline.NextAsync() is { } ready) await ApplyAsync(ready);
+        }
+        catch
+        {
+            pipeline.Abandon();
+            throw;
+        }
+
+        async Task ApplyAsync(PreparedBatch ready)
+        {
+            hasher.Append(ready.Fingerprint!.WrittenSpan);
+            raw.AddLines(ready.Batch.Columns, ready.RawLines!);
+            ApplyToStage(ready, stage, tally);
+            streets.UnionWith(ready.Streets);
+            foreach (var w in ready.Batch.Warnings ?? []) tally.AddConnectorWarning(w);
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(new RunProgress(RunProgress.Reading, tally.Read, _time.GetUtcNow() - started));
             await TestPausePoint.ReachedAsync("reading", cancellationToken);
@@ -420,12 +409,18 @@ public sealed partial class IngestionRunner
                 $"{source.FilePath} 的 connector.{name}", $"可用选项：{string.Join("、", spec.Options.Select(o => $"{o.Name}（{o.Description}）"))}");
     }
 
-    private static Dictionary<string, string?> Original(IReadOnlyList<SourceColumn> columns, SourceRecord record)
+    /// <summary>A prepared batch into the run's stage and tally: accepted lines, field issues, quarantine, deletions, counts.</summary>
+    private static void ApplyToStage(PreparedBatch ready, RunStage stage, RunTally tally)
     {
-        var original = new Dictionary<string, string?>(columns.Count, StringComparer.Ordinal);
-        for (var i = 0; i < columns.Count && i < record.Values.Length; i++)
-            original[columns[i].Name] = record.Values[i] is { } v ? Convert.ToString(v, CultureInfo.InvariantCulture) : null;
-        return original;
+        foreach (var outcome in ready.Outcomes)
+        {
+            if (outcome is null) tally.CountDeletion();
+            else tally.Count(outcome);
+        }
+        stage.AddAcceptedLines(ready.AcceptedLines);
+        foreach (var r in ready.WithFieldIssues) stage.AddFieldIssues(r);
+        foreach (var (record, original, kind) in ready.Quarantined) stage.AddQuarantined(record, original, kind);
+        foreach (var (recordId, position) in ready.Deleted) stage.AddDeleted(recordId, position);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using DataHub.Core.Schema;
 using DataHub.Pipelines.Normalization;
@@ -35,8 +36,8 @@ internal sealed class RunStage : IDisposable
         Exec($"""
             SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;
             SET memory_limit={Literal(memoryLimit)}; SET threads={threads.ToString(CultureInfo.InvariantCulture)};
-            CREATE TABLE quarantine (source_line BIGINT NOT NULL, reason_codes VARCHAR NOT NULL, reasons VARCHAR NOT NULL, original_values VARCHAR NOT NULL);
-            CREATE TABLE field_issues (source_line BIGINT NOT NULL, community_code VARCHAR, field VARCHAR NOT NULL, reason_code VARCHAR NOT NULL, reason VARCHAR NOT NULL, original_value VARCHAR NOT NULL);
+            CREATE TABLE quarantine (source_line BIGINT NOT NULL, reason_codes VARCHAR NOT NULL, reasons VARCHAR NOT NULL, original_values VARCHAR NOT NULL, record_kind VARCHAR NOT NULL);
+            CREATE TABLE field_issues (source_line BIGINT NOT NULL, community_code VARCHAR, field VARCHAR NOT NULL, reason_code VARCHAR NOT NULL, reason VARCHAR NOT NULL, original_value VARCHAR NOT NULL, record_id VARCHAR);
             CREATE TABLE deleted (_key VARCHAR NOT NULL, _line BIGINT NOT NULL);
             """);
         _stagingCsv = Path.Combine(runDirectory, "accepted.csv");
@@ -50,39 +51,46 @@ internal sealed class RunStage : IDisposable
     public void AddDeleted(string recordId, long position) =>
         _deleted!.CreateRow().AppendValue(recordId).AppendValue(position).EndRow();
 
-    /// <summary>One CSV line: every present value quoted (quotes doubled), null as an empty unquoted field.</summary>
-    public void AddAccepted(NormalizedRecord record)
+    /// <summary>Appends staging lines <see cref="FormatAccepted"/> produced (on worker tasks), in read order.</summary>
+    public void AddAcceptedLines(StringBuilder lines) => _accepted!.Write(lines);
+
+    /// <summary>One accepted row as a staging CSV line: every present value quoted (quotes doubled), null as an empty unquoted field, then the line number.</summary>
+    public static void FormatAccepted(StringBuilder sb, DatasetSchema schema, NormalizedRecord record)
     {
-        var w = _accepted!;
-        foreach (var f in _schema.Fields)
+        var row = record.Row!;
+        foreach (var f in schema.Fields)
         {
-            if (record.Row![f.Name] is { } value)
+            if (row.TryGetValue(f.Name, out var value) && value is not null)
             {
-                w.Write('"');
-                w.Write(value.Contains('"', StringComparison.Ordinal) ? value.Replace("\"", "\"\"", StringComparison.Ordinal) : value);
-                w.Write('"');
+                sb.Append('"');
+                if (value.Contains('"', StringComparison.Ordinal)) sb.Append(value.Replace("\"", "\"\"", StringComparison.Ordinal));
+                else sb.Append(value);
+                sb.Append('"');
             }
-            w.Write(',');
+            sb.Append(',');
         }
-        w.Write(record.Position.ToString(CultureInfo.InvariantCulture));
-        w.Write('\n');
+        sb.Append(CultureInfo.InvariantCulture, $"{record.Position}");
+        sb.Append('\n');
+    }
+
+    /// <summary>The values a field rule set to null in an accepted row, with the originals and the row's record id.</summary>
+    public void AddFieldIssues(NormalizedRecord record)
+    {
         foreach (var issue in record.FieldIssues ?? [])
         {
             _fieldIssues!.CreateRow().AppendValue(record.Position)
                 .AppendValue(_schema.ScopeField is { } scope ? record.Row![scope] : null).AppendValue(issue.Field).AppendValue(issue.Code)
-                .AppendValue(issue.Message).AppendValue(issue.Original).EndRow();
+                .AppendValue(issue.Message).AppendValue(issue.Original).AppendValue(record.Row![_schema.KeyField]).EndRow();
         }
     }
 
-    public void AddQuarantined(NormalizedRecord record, IReadOnlyDictionary<string, string?> original)
-    {
-        _quarantine!.CreateRow()
-            .AppendValue(record.Position)
-            .AppendValue(string.Join(';', record.Problems.Select(p => p.Code).Distinct()))
-            .AppendValue(string.Join('；', record.Problems.Select(p => p.Message)))
-            .AppendValue(JsonSerializer.Serialize(original, JsonOptions))
-            .EndRow();
-    }
+    /// <param name="originalJson">The record's source values (column → text) as JSON, or for a carried-over row its stored original values.</param>
+    /// <param name="kind">What the original values are (<see cref="Ingestion.QuarantineKinds"/>): only rows can be reprocessed.</param>
+    public void AddQuarantined(NormalizedRecord record, string originalJson, string kind) =>
+        AddQuarantined(record.Position, string.Join(';', record.Problems.Select(p => p.Code).Distinct()), string.Join('；', record.Problems.Select(p => p.Message)), originalJson, kind);
+
+    public void AddQuarantined(long position, string reasonCodes, string reasons, string originalJson, string kind) =>
+        _quarantine!.CreateRow().AppendValue(position).AppendValue(reasonCodes).AppendValue(reasons).AppendValue(originalJson).AppendValue(kind).EndRow();
 
     /// <summary>
     /// Writes the de-duplicated, typed, sorted version to <paramref name="versionDirectory"/> and
@@ -134,7 +142,7 @@ internal sealed class RunStage : IDisposable
             INSERT INTO quarantine
             SELECT c._line, 'KEY_CONFLICT',
                    '与第' || c._kept_line || '行的{_schema.Field(_schema.NaturalKey[0]).Title}相同，但{string.Join("/", identity.Select(f => _schema.Field(f).Title))}不一致；按规则保留第' || c._kept_line || '行',
-                   json_object('line', c._line, 'row', to_json(a), 'kept_line', c._kept_line, 'kept_row', to_json(k))::VARCHAR
+                   json_object('line', c._line, 'row', to_json(a), 'kept_line', c._kept_line, 'kept_row', to_json(k))::VARCHAR, 'key_conflict'
             FROM conflicts c JOIN accepted a ON a._line = c._line JOIN accepted k ON k._line = c._kept_line;
             """);
         var typed = string.Join(", ", _schema.Fields.Select(f => f.Type == FieldType.String
@@ -253,7 +261,7 @@ internal sealed class RunStage : IDisposable
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
 
 /// <summary>
