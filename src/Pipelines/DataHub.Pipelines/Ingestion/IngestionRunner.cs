@@ -103,7 +103,7 @@ public sealed partial class IngestionRunner
         var retried = new List<string>();
         for (var attempt = 1; ; attempt++)
         {
-            var report = await AttemptAsync(source, schema, scope, scopes, request, runId, started, attempt, retried, cancellationToken);
+            var report = await AttemptAsync(source, schema, scope, scopes, request, runId, started, attempt, retried, null, cancellationToken);
             if (report is not null) return report;
         }
     }
@@ -114,7 +114,7 @@ public sealed partial class IngestionRunner
     /// attempt is kept, after a wait that doubles each time.
     /// </summary>
     private async Task<RunReport?> AttemptAsync(SourceDefinition source, DatasetSchema schema, ResolvedScope? scope, IReadOnlyList<SourceScope> scopes,
-        RunRequest request, string runId, DateTimeOffset started, int attempt, List<string> retried, CancellationToken cancellationToken)
+        RunRequest request, string runId, DateTimeOffset started, int attempt, List<string> retried, ReprocessInput? reprocess, CancellationToken cancellationToken)
     {
         var tally = new RunTally { Attempts = attempt, RetriedFailures = retried.ToArray() };
         var staging = _lake.StagingDirectory(schema.Name, runId);
@@ -124,7 +124,9 @@ public sealed partial class IngestionRunner
         try
         {
             var current = await CurrentAsync(schema.Name, source.Id, cancellationToken);
-            var staged = await StageAsync(source, schema, scope, runId, runDirectory, staging, tally, current, request.Progress, started, cancellationToken);
+            var staged = reprocess is null
+                ? await StageAsync(source, schema, scope, runId, runDirectory, staging, tally, current, request.Progress, started, cancellationToken)
+                : await StageReprocessAsync(source, schema, scope, runDirectory, staging, tally, current, reprocess, cancellationToken);
             if (staged is null)
             {
                 var unchanged = Report(RunStatus.Unchanged) with { PreviousVersion = current.Version?.Version, PreviousAccepted = current.Mine?.RowCount, PreviousRowsRead = current.Mine?.RowsRead };
@@ -140,7 +142,9 @@ public sealed partial class IngestionRunner
             await ParquetReadBack.VerifyAsync(partPath, schema, result.VersionRows, cancellationToken);
             var parts = CarryOtherParts(current, source.Id, staging);
             // An incremental part stands for the whole source: its size is what the next read is compared with.
-            parts.Add(new VersionPart(source.Id, Path.GetFileName(partPath), result.VersionRows, tally.Incremental ? result.VersionRows : tally.Read, hash, runId));
+            // A reprocess read no source: the part still stands for the read of the run it completes.
+            var partRowsRead = reprocess is not null ? current.Mine!.RowsRead : tally.Incremental ? result.VersionRows : tally.Read;
+            parts.Add(new VersionPart(source.Id, Path.GetFileName(partPath), result.VersionRows, partRowsRead, hash, runId));
             FileModes.RestrictDirectory(staging);
 
             var holdReasons = HoldReasons(tally, result.VersionRows, current.Mine);
@@ -280,7 +284,7 @@ public sealed partial class IngestionRunner
         if (partRows < previous.RowCount * (1 - _options.HoldDropShare))
             reasons.Add($"本数据源的行数从当前版本的 {previous.RowCount} 行降到 {partRows} 行（减少 {Share(previous.RowCount - partRows, previous.RowCount)}，超过允许的 {_options.HoldDropShare:P0}）");
         // An incremental read carries only the changes: its size says nothing about completeness.
-        if (!tally.Incremental && tally.Read < previous.RowsRead * (1 - _options.HoldInputShrinkShare))
+        if (!tally.Incremental && tally.ReprocessOf is null && tally.Read < previous.RowsRead * (1 - _options.HoldInputShrinkShare))
             reasons.Add($"输入只有 {tally.Read} 行，上次为 {previous.RowsRead} 行（减少 {Share(previous.RowsRead - tally.Read, previous.RowsRead)}），文件可能不完整");
         return reasons;
     }

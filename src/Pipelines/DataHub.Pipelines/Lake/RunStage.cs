@@ -15,7 +15,7 @@ namespace DataHub.Pipelines.Lake;
 /// spills). A CSV file rather than DuckDB's Appender because the Appender costs one native call
 /// per value, which measured as a third of a run (bench/). Nothing here is visible to readers.
 /// </summary>
-internal sealed class RunStage : IDisposable
+internal sealed partial class RunStage : IDisposable
 {
     private readonly DatasetSchema _schema;
     private readonly DuckDBConnection _conn;
@@ -25,6 +25,9 @@ internal sealed class RunStage : IDisposable
     private DuckDBAppender? _quarantine;
     private DuckDBAppender? _fieldIssues;
     private DuckDBAppender? _deleted;
+
+    /// <summary>The staged lines that made it into the part (for the field issues kept).</summary>
+    private string _keptLines = "SELECT _line FROM ranked WHERE _rank = 1";
 
     public RunStage(DatasetSchema schema, string runDirectory, string memoryLimit, int threads)
     {
@@ -106,6 +109,56 @@ internal sealed class RunStage : IDisposable
     /// </param>
     public StageResult Finish(string versionDirectory, string partFileName, string runDirectory, IReadOnlyList<string>? previousFiles)
     {
+        var (key, rows, duplicates, conflicts) = LoadAndRank();
+        var typed = string.Join(", ", _schema.Fields.Select(f => f.Type == FieldType.String
+            ? Quote(f.Name)
+            : $"CAST({Quote(f.Name)} AS {For(f)}) AS {Quote(f.Name)}"));
+        var order = _schema.ScopeField is { } scope ? $"{Quote(scope)}, {key}" : key;
+        Directory.CreateDirectory(versionDirectory);
+        var part = Path.Combine(versionDirectory, partFileName);
+        var kept = $"SELECT {typed} FROM accepted SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept USING (_line)";
+        // Deleted keys that the same read does not also deliver as rows (see previousFiles).
+        Exec("CREATE TABLE gone AS SELECT DISTINCT _key FROM deleted ANTI JOIN (SELECT _key FROM ranked WHERE _rank = 1) r USING (_key)");
+        long inserted = rows, updated = 0, removed = 0, versionRows = rows;
+        // Small row groups let a community-scoped query skip most of the file by min/max statistics.
+        const string ParquetOptions = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)";
+        if (previousFiles is null)
+        {
+            Exec($"COPY ({kept} ORDER BY {order}) TO {Literal(part)} {ParquetOptions}");
+        }
+        else
+        {
+            var files = "[" + string.Join(", ", previousFiles.Select(Literal)) + "]";
+            Exec($"CREATE TABLE delta AS {kept}");
+            Exec(previousFiles.Count == 0
+                ? $"CREATE TABLE previous AS SELECT * FROM delta WHERE false"
+                : $"CREATE TABLE previous AS SELECT * FROM read_parquet({files})");
+            updated = Scalar($"SELECT count(*) FROM delta SEMI JOIN previous USING ({key})");
+            inserted = rows - updated;
+            removed = Scalar($"SELECT count(*) FROM previous p WHERE p.{key} IN (SELECT _key FROM gone)");
+            // BY NAME: a version written under an older schema version still lines up column by column.
+            Exec($"""
+                COPY (SELECT * FROM (
+                        SELECT * FROM previous p WHERE p.{key} NOT IN (SELECT {key} FROM delta) AND p.{key} NOT IN (SELECT _key FROM gone)
+                        UNION ALL BY NAME SELECT * FROM delta)
+                      ORDER BY {order}) TO {Literal(part)} {ParquetOptions}
+                """);
+            versionRows = Scalar($"SELECT count(*) FROM read_parquet({Literal(part)})");
+        }
+        Exec($"COPY (SELECT _line AS source_line, _key AS record_id, _kept_line AS kept_line FROM ranked WHERE _rank > 1 AND _line NOT IN (SELECT _line FROM conflicts) ORDER BY _line) TO {Literal(Path.Combine(runDirectory, "duplicates.parquet"))} (FORMAT parquet)");
+        Exec($"COPY (SELECT * FROM quarantine ORDER BY source_line) TO {Literal(QuarantineFile.In(runDirectory))} (FORMAT parquet)");
+        // Field issues of the rows kept only: a duplicate's issues left with the duplicate.
+        Exec($"COPY (SELECT f.* FROM field_issues f SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept ON kept._line = f.source_line ORDER BY f.source_line, f.field) TO {Literal(Path.Combine(runDirectory, "field_issues.parquet"))} (FORMAT parquet)");
+        FileModes.RestrictDirectory(runDirectory);
+        return new StageResult(rows, duplicates, conflicts, inserted, updated, removed, versionRows, part);
+    }
+
+    /// <summary>
+    /// Closes the appenders, loads the staged rows and ranks them by key (newest first): the tables
+    /// <c>accepted</c>, <c>ranked</c> and <c>conflicts</c> (same key, different person: quarantined with both rows).
+    /// </summary>
+    private (string Key, long Rows, long Duplicates, long Conflicts) LoadAndRank()
+    {
         _accepted!.Dispose();
         _accepted = null;
         _quarantine!.Dispose();
@@ -145,50 +198,9 @@ internal sealed class RunStage : IDisposable
                    json_object('line', c._line, 'row', to_json(a), 'kept_line', c._kept_line, 'kept_row', to_json(k))::VARCHAR, 'key_conflict'
             FROM conflicts c JOIN accepted a ON a._line = c._line JOIN accepted k ON k._line = c._kept_line;
             """);
-        var typed = string.Join(", ", _schema.Fields.Select(f => f.Type == FieldType.String
-            ? Quote(f.Name)
-            : $"CAST({Quote(f.Name)} AS {For(f)}) AS {Quote(f.Name)}"));
-        var order = _schema.ScopeField is { } scope ? $"{Quote(scope)}, {key}" : key;
-        Directory.CreateDirectory(versionDirectory);
-        var part = Path.Combine(versionDirectory, partFileName);
-        var kept = $"SELECT {typed} FROM accepted SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept USING (_line)";
         var rows = Scalar("SELECT count(*) FROM ranked WHERE _rank = 1");
         var conflicts = Scalar("SELECT count(*) FROM conflicts");
-        var duplicates = Scalar("SELECT count(*) FROM ranked WHERE _rank > 1") - conflicts;
-        // Deleted keys that the same read does not also deliver as rows (see previousFiles).
-        Exec("CREATE TABLE gone AS SELECT DISTINCT _key FROM deleted ANTI JOIN (SELECT _key FROM ranked WHERE _rank = 1) r USING (_key)");
-        long inserted = rows, updated = 0, removed = 0, versionRows = rows;
-        // Small row groups let a community-scoped query skip most of the file by min/max statistics.
-        const string ParquetOptions = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)";
-        if (previousFiles is null)
-        {
-            Exec($"COPY ({kept} ORDER BY {order}) TO {Literal(part)} {ParquetOptions}");
-        }
-        else
-        {
-            var files = "[" + string.Join(", ", previousFiles.Select(Literal)) + "]";
-            Exec($"CREATE TABLE delta AS {kept}");
-            Exec(previousFiles.Count == 0
-                ? $"CREATE TABLE previous AS SELECT * FROM delta WHERE false"
-                : $"CREATE TABLE previous AS SELECT * FROM read_parquet({files})");
-            updated = Scalar($"SELECT count(*) FROM delta SEMI JOIN previous USING ({key})");
-            inserted = rows - updated;
-            removed = Scalar($"SELECT count(*) FROM previous p WHERE p.{key} IN (SELECT _key FROM gone)");
-            // BY NAME: a version written under an older schema version still lines up column by column.
-            Exec($"""
-                COPY (SELECT * FROM (
-                        SELECT * FROM previous p WHERE p.{key} NOT IN (SELECT {key} FROM delta) AND p.{key} NOT IN (SELECT _key FROM gone)
-                        UNION ALL BY NAME SELECT * FROM delta)
-                      ORDER BY {order}) TO {Literal(part)} {ParquetOptions}
-                """);
-            versionRows = Scalar($"SELECT count(*) FROM read_parquet({Literal(part)})");
-        }
-        Exec($"COPY (SELECT _line AS source_line, _key AS record_id, _kept_line AS kept_line FROM ranked WHERE _rank > 1 AND _line NOT IN (SELECT _line FROM conflicts) ORDER BY _line) TO {Literal(Path.Combine(runDirectory, "duplicates.parquet"))} (FORMAT parquet)");
-        Exec($"COPY (SELECT * FROM quarantine ORDER BY source_line) TO {Literal(Path.Combine(runDirectory, "quarantine.parquet"))} (FORMAT parquet)");
-        // Field issues of the rows kept only: a duplicate's issues left with the duplicate.
-        Exec($"COPY (SELECT f.* FROM field_issues f SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept ON kept._line = f.source_line ORDER BY f.source_line, f.field) TO {Literal(Path.Combine(runDirectory, "field_issues.parquet"))} (FORMAT parquet)");
-        FileModes.RestrictDirectory(runDirectory);
-        return new StageResult(rows, duplicates, conflicts, inserted, updated, removed, versionRows, part);
+        return (key, rows, Scalar("SELECT count(*) FROM ranked WHERE _rank > 1") - conflicts, conflicts);
     }
 
     /// <summary>Field issues per reason code among the rows kept (after de-duplication).</summary>
@@ -196,7 +208,7 @@ internal sealed class RunStage : IDisposable
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         using var cmd = _conn.CreateCommand();
-        cmd.CommandText = "SELECT f.reason_code, count(*) FROM field_issues f SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept ON kept._line = f.source_line GROUP BY 1";
+        cmd.CommandText = $"SELECT f.reason_code, count(*) FROM field_issues f SEMI JOIN ({_keptLines}) kept ON kept._line = f.source_line GROUP BY 1";
         using var r = cmd.ExecuteReader();
         while (r.Read()) result[r.GetString(0)] = Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture);
         return result;
