@@ -161,4 +161,28 @@ public sealed class QuarantineReprocessTests : IAsyncLifetime
 
         Assert.False(Directory.Exists(runDirectory));
     }
+
+    [Fact]
+    public async Task HeldRun_StagedVersionAndRunFilesAreTheServiceAccountsOnly()
+    {
+        var path = _fx.WriteSource(Export(), definition: Definition(WrongMapping));
+        await _fx.Runner.RunAsync(path, default);
+        var half = Csv(Row(1, Id("19800101", 1)), Row(10, "3201131980010100")); // far fewer rows: held
+
+        var held = await _fx.Runner.RunAsync(_fx.WriteSource(half, definition: Definition(WrongMapping)), default);
+
+        Assert.Equal("held", held.Status);
+        var heldDirectory = _fx.Runner.Lake.HeldDirectory("population", held.RunId);
+        var runDirectory = Path.GetDirectoryName(held.QuarantineFile)!;
+        Assert.NotEmpty(Directory.GetFiles(heldDirectory));
+        Assert.True(File.Exists(held.QuarantineFile));
+        if (!OperatingSystem.IsWindows())
+        {
+            foreach (var dir in new[] { heldDirectory, runDirectory })
+            {
+                Assert.Equal(FileModes.Folder, File.GetUnixFileMode(dir));
+                foreach (var f in Directory.GetFiles(dir)) Assert.Equal(FileModes.File, File.GetUnixFileMode(f));
+            }
+        }
+    }
 }
