@@ -32,7 +32,8 @@ internal static class QuarantineCommand
                 var engine = await target.OpenAsync(cancellationToken);
                 var file = Source(args, engine.Data, sub);
                 var summary = await engine.Runner.QuarantineAsync(file, samples, cancellationToken);
-                var masked = summary.Samples.Select(r => (Row: r, Values: QuarantineMasking.Mask(AccessPolicy.LoadEmbedded(), summary.Source, r))).ToList();
+                var policy = AccessPolicy.LoadEmbedded();
+                var masked = summary.Samples.Select(r => (Row: r, Values: QuarantineMasking.Mask(policy, summary.Source, r))).ToList();
                 if (json)
                 {
                     await stdout.WriteLineAsync(JsonSerializer.Serialize(new
