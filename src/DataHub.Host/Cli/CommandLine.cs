@@ -32,6 +32,7 @@ public static class CommandLine
                 "runs" => await RunsCommand.RunAsync(parsed, stdout, cancellationToken),
                 "versions" => await VersionsCommand.RunAsync(parsed, stdout, cancellationToken),
                 "rollback" => await RollbackCommand.RunAsync(parsed, stdout, cancellationToken),
+                "quarantine" => await QuarantineCommand.RunAsync(parsed, stdout, cancellationToken),
                 "config" => await ConfigCommand.RunAsync(parsed, stdout),
                 "lineage" => await LineageCommand.RunAsync(parsed, stdout, cancellationToken),
                 "derive" => await LineageCommand.DeriveAsync(parsed, stdout, cancellationToken),
@@ -78,6 +79,9 @@ public static class CommandLine
                   列出数据集的版本、对应运行、行数和各数据源部分。
               datahub rollback DATASET VERSION
                   把保留的旧版本恢复为当前版本（一次目录事务，记入审计）。
+              datahub quarantine list SOURCE [--samples 5] [--json] | quarantine reprocess SOURCE [--json] [--force]
+                  数据源当前的隔离明细（按原因计数，样例按访问策略脱敏）；修正映射后重新处理隔离行，
+                  现在通过校验的行并入该数据源的部分，发布新版本（重新处理 = 接收 + 仍隔离 + 重复）。
               datahub serve [--data DIR] [--urls http://127.0.0.1:5080] [--trusted-proxy IP[,IP]]
                   只启动服务（使用 DIR 中已有的目录和数据湖）；按计划运行 DIR/sources 中的每个数据源，
                   作业面板在 /hangfire（数据管理员可操作，运维只读）。--no-jobs 不运行作业。

@@ -44,6 +44,7 @@ public sealed partial class IngestionRunner
             Directory.Move(directory, held.Directory); // still held: the files go back where the hold expects them
             throw;
         }
+        if (report.ReprocessOf is { } replaced) DeleteReplacedQuarantine(QuarantineFile.In(_lake.RunDirectory(replaced)));
         await ApplyRetentionAsync(held.Dataset, cancellationToken);
         await PublishQualityAsync(held.Dataset, runId, cancellationToken);
         await RebuildDerivedAsync(held.Dataset, runId, cancellationToken);
