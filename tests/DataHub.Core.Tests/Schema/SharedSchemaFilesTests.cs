@@ -31,7 +31,16 @@ public sealed partial class SharedSchemaFilesTests
 
     private static readonly MaskKind[] StringOnlyMasks = [MaskKind.IdNumber, MaskKind.Phone, MaskKind.Name, MaskKind.Address, MaskKind.Hash];
 
-    public static TheoryData<string> Datasets => new(ExpectedDatasets);
+    // The rules below are for the datasets departments feed (and the quality figures); the derived
+    // datasets are computed by the platform with keys and scopes of their own (docs/DERIVED.md) and
+    // are checked by loading (above) and by their own tests.
+    private static readonly string[] DerivedDatasets =
+    [
+        "address_match", "care_household_list", "care_visit_list", "community_enterprise", "community_profile",
+        "community_stats", "house_occupancy", "lineage", "person_link",
+    ];
+
+    public static TheoryData<string> Datasets => new(ExpectedDatasets.Except(DerivedDatasets));
 
     // OData CSDL SimpleIdentifier, restricted to letters (Chinese included), digits and '_'.
     [GeneratedRegex(@"^[\p{L}_][\p{L}\p{Nd}_]{0,127}$")]

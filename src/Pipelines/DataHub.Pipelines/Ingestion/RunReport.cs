@@ -126,10 +126,10 @@ public sealed record RunReport
         };
         var lines = new List<string> { $"数据源 {SourceId} → 数据集 {Dataset}（运行 {RunId}）：{status}" };
         // Only an equation that balances is printed: before de-duplication finished the counts are partial.
-        if (Status == "unchanged")
-            lines.Add(RowsRead == 0 ? "  增量为空：源系统自上次运行以来没有变化" : $"  读取 {RowsRead} 行，与当前版本中本数据源的输入完全相同");
-        else if (Mode == "reprocess" && Counted && RowsRead == Accepted + Quarantined + Duplicates)
+        if (Mode == "reprocess" && Counted && RowsRead == Accepted + Quarantined + Duplicates)
             lines.Add($"  重新处理运行 {ReprocessOf} 的隔离行 {RowsRead} 行 = 现已接收 {Accepted} + 仍隔离 {Quarantined} + 重复 {Duplicates}");
+        else if (Status == "unchanged")
+            lines.Add(RowsRead == 0 ? "  增量为空：源系统自上次运行以来没有变化" : $"  读取 {RowsRead} 行，与当前版本中本数据源的输入完全相同");
         else if (Counted && RowsRead == Accepted + Quarantined + Duplicates + DeletionsRead)
             lines.Add($"  读取 {RowsRead} 行 = 接收 {Accepted} + 隔离 {Quarantined} + 重复 {Duplicates}" + (DeletionsRead > 0 ? $" + 删除记录 {DeletionsRead}" : ""));
         else
