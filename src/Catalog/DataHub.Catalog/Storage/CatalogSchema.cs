@@ -253,5 +253,14 @@ internal static class CatalogSchema
             ALTER TABLE runs ADD COLUMN failure_kind TEXT;
             ALTER TABLE runs ADD COLUMN node TEXT;
             """),
+        // 6 (freshness): each dataset's last judged stale flag, so an alert is raised once per
+        // transition across every node (a conditional UPDATE decides which node raises it).
+        (6, """
+            CREATE TABLE freshness_state (
+                dataset TEXT PRIMARY KEY,
+                stale INTEGER NOT NULL,
+                changed_at TEXT NOT NULL
+            );
+            """),
     ];
 }
