@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using DataHub.Host.Composition;
+using DataHub.Host.Freshness;
 using DataHub.Host.Jobs;
 using DataHub.Host.Web.Auth;
 using DataHub.Host.Web.Ui;
@@ -32,6 +33,9 @@ public sealed record WebOptions
 
     /// <summary>Scheduled ingestion and the dashboard at /hangfire; null runs no jobs in this host (tests, demo).</summary>
     public Jobs.JobsOptions? Jobs { get; init; }
+
+    /// <summary>Freshness checks, alerts and the Freshness entity set; null checks nothing in this host (tests, demo).</summary>
+    public Freshness.FreshnessOptions? Freshness { get; init; }
 
     /// <summary>
     /// Reverse proxies whose <c>X-Forwarded-*</c> headers are trusted (scheme, host and path prefix of
@@ -70,6 +74,7 @@ public static class DataHubWebApp
         builder.Services.AddFeeds(engine, options);
         builder.Services.AddDataHubUi(engine);
         if (options.Jobs is { Enabled: true } jobs) builder.Services.AddDataHubJobs(engine, jobs);
+        if (options.Freshness is { Enabled: true } freshness) builder.Services.AddDataHubFreshness(freshness);
         builder.Services.AddResponseCompression(o =>
         {
             o.EnableForHttps = true;

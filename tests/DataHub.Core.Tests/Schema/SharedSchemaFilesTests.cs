@@ -14,7 +14,7 @@ namespace DataHub.Core.Tests.Schema;
 /// </summary>
 public sealed partial class SharedSchemaFilesTests
 {
-    private static readonly string[] ExpectedDatasets = ["address", "enterprise", "health", "housing", "population", "quality"];
+    private static readonly string[] ExpectedDatasets = ["address", "enterprise", "freshness", "health", "housing", "population", "quality"];
 
     // The derivations the pipeline implements (schemas/README.md, "Derived fields"): a schema that
     // marks any other field x-derived would promise a value nobody computes.
