@@ -73,6 +73,7 @@ public static class DataHubWebApp
         builder.Services.AddDataHubAuthentication();
         builder.Services.AddFeeds(engine, options);
         builder.Services.AddDataHubUi(engine);
+        builder.Services.AddDataHubMetrics();
         if (options.Jobs is { Enabled: true } jobs) builder.Services.AddDataHubJobs(engine, jobs);
         if (options.Freshness is { Enabled: true } freshness) builder.Services.AddDataHubFreshness(freshness);
         builder.Services.AddResponseCompression(o =>
@@ -109,6 +110,7 @@ public static class DataHubWebApp
         app.MapFeeds();
         app.MapDataHubUi();
         app.MapRunReports();
+        app.MapDataHubMetrics();
         if (options.Jobs is { Enabled: true }) app.MapDataHubJobs();
         return app;
     }

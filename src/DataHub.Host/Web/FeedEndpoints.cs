@@ -68,6 +68,7 @@ internal static partial class FeedEndpoints
         {
             // The credentials handler answers 401 with the Basic challenge, or 429 when throttled.
             await http.ChallengeAsync(DataHubClaims.Scheme);
+            FeedMetrics.Record(new FeedOutcome(FeedEndpoint.Unknown, http.Response.StatusCode, null, null, 0, null, null, null), engine.Time.GetElapsedTime(started));
             return;
         }
 
@@ -104,7 +105,9 @@ internal static partial class FeedEndpoints
         {
             var o = result.Outcome;
             if (o.Failure is not null) log.LogWarning("Feed request failed: {Code} {Failure}", o.ErrorCode, o.Failure);
-            await FeedAudit.CompleteAsync(engine, auditId, o.StatusCode, o.RowsReturned, o.ErrorCode, engine.Time.GetElapsedTime(started), log);
+            var elapsed = engine.Time.GetElapsedTime(started);
+            FeedMetrics.Record(o, elapsed);
+            await FeedAudit.CompleteAsync(engine, auditId, o.StatusCode, o.RowsReturned, o.ErrorCode, elapsed, log);
         }
     }
 

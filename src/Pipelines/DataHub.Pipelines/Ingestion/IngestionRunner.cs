@@ -98,13 +98,16 @@ public sealed partial class IngestionRunner
         foreach (var run in cleaned) RunnerLog.RunInterrupted(_logger, run);
         var runId = NewRunId();
         var started = _time.GetUtcNow();
+        var clock = _time.GetTimestamp();
         await _catalog.Runs.StartAsync(runId, source.Id, schema.Name, cancellationToken);
         RunnerLog.RunStarted(_logger, runId, source.Id);
         var retried = new List<string>();
         for (var attempt = 1; ; attempt++)
         {
             var report = await AttemptAsync(source, schema, scope, scopes, request, runId, started, attempt, retried, cancellationToken);
-            if (report is not null) return report;
+            if (report is null) continue;
+            IngestionMetrics.RunFinished(report, _time.GetElapsedTime(clock));
+            return report;
         }
     }
 
