@@ -56,9 +56,24 @@ public static class CommandLine
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            await stderr.WriteLineAsync($"错误 [INTERNAL]：平台内部错误（{e.GetType().Name}）\n处理办法：请把这条信息和日志文件交给运维");
+            // The details (stack trace: code, never row values) go to the data folder's log, where the message points.
+            var data = new Composition.DataDirectory(DataOption(args) ?? Composition.DataDirectory.DefaultRoot);
+            using (var loggers = Composition.DataHubLogging.ForDataFolder(data, TimeProvider.System))
+                CliLog.InternalError(loggers.CreateLogger("DataHub.Cli"), e, args.Length > 0 ? args[0] : "help");
+            await stderr.WriteLineAsync($"错误 [INTERNAL]：平台内部错误（{e.GetType().Name}）\n处理办法：请把这条信息和日志文件 {data.LogPath} 交给运维");
             return Failed;
         }
+    }
+
+    /// <summary>The <c>--data</c> value of a command line, if any (for the log of an internal error).</summary>
+    private static string? DataOption(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--data" && i + 1 < args.Length) return args[i + 1];
+            if (args[i].StartsWith("--data=", StringComparison.Ordinal)) return args[i]["--data=".Length..];
+        }
+        return null;
     }
 
     private static int Help(TextWriter stdout)

@@ -66,6 +66,8 @@ public static class DataHubWebApp
         });
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("DataHub", LogLevel.Information);
+        // The console, and the engine's log (the data folder's logs/datahub.log when run by the CLI).
+        builder.Logging.AddProvider(new EngineLogProvider(engine.Loggers));
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(engine.Time);
         builder.Services.AddSingleton(options);
