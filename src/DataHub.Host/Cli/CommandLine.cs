@@ -33,6 +33,8 @@ public static class CommandLine
                 "versions" => await VersionsCommand.RunAsync(parsed, stdout, cancellationToken),
                 "rollback" => await RollbackCommand.RunAsync(parsed, stdout, cancellationToken),
                 "config" => await ConfigCommand.RunAsync(parsed, stdout),
+                "backup" => await BackupCommand.BackupAsync(parsed, stdout, cancellationToken),
+                "restore" => await BackupCommand.RestoreAsync(parsed, stdout, cancellationToken),
                 "simulate" => await SimulateCommand.RunAsync(parsed, stdout, cancellationToken),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
@@ -100,6 +102,10 @@ public static class CommandLine
                   列出最近的运行（状态、失败类别、行数）；审核通过（发布）或驳回被发布保护暂停的运行。
               datahub config show [--data DIR]
                   打印生效的配置（DIR/appsettings.json、DATAHUB__节__键 环境变量、命令行选项合并后），密码已隐去。
+              datahub backup --to BACKUP_DIR [--data DIR]
+                  在线备份（serve 运行时也可以）：SQLite 目录库和作业库的一致快照，再复制数据湖、密钥、数据源定义和配置。
+              datahub restore --from BACKUP_DIR --data NEW_DIR
+                  把备份恢复到新的（或空的）数据目录，然后用 serve --data NEW_DIR 启动。
               datahub users add NAME --role ROLE --unit 区划代码 [--display 名称] [--password P]
               datahub users list | disable NAME | enable NAME | reset NAME [--password P]
                   管理账号。角色：steward、analyst、street_worker、community_worker、operator；
