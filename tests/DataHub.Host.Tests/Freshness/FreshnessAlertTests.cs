@@ -82,6 +82,11 @@ public sealed class FreshnessAlertTests : IAsyncLifetime
         Assert.DoesNotContain(analystRows, r => r.GetProperty("数据集").GetString() == "population");
         Assert.DoesNotContain("population", await analyst.GetStringAsync("odata/Freshness?$apply=groupby((数据集))"));
         Assert.Equal("0", await analyst.GetStringAsync("odata/Freshness/$count?$filter=" + Uri.EscapeDataString("数据集 eq 'population'")));
+        var populationKey = (await FreshnessRowsAsync(worker)).Single(r => r.GetProperty("数据集").GetString() == "population").GetProperty("记录编号").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await worker.GetAsync($"odata/Freshness('{populationKey}')")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await analyst.GetAsync($"odata/Freshness('{populationKey}')")).StatusCode);
+        Assert.Contains("population", await worker.GetStringAsync("odata/Freshness?$format=csv"));
+        Assert.DoesNotContain("population", await analyst.GetStringAsync("odata/Freshness?$format=csv"));
 
         // UI: the badge on the catalog home and the dataset page.
         Assert.Contains("已过期（超出更新周期）", await PageAsync(worker, ""));
