@@ -35,6 +35,8 @@ public static class CommandLine
                 "config" => await ConfigCommand.RunAsync(parsed, stdout),
                 "backup" => await BackupCommand.BackupAsync(parsed, stdout, cancellationToken),
                 "restore" => await BackupCommand.RestoreAsync(parsed, stdout, cancellationToken),
+                "lineage" => await LineageCommand.RunAsync(parsed, stdout, cancellationToken),
+                "derive" => await LineageCommand.DeriveAsync(parsed, stdout, cancellationToken),
                 "simulate" => await SimulateCommand.RunAsync(parsed, stdout, cancellationToken),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
@@ -100,6 +102,10 @@ public static class CommandLine
                   把一次运行排入作业队列（SOURCE 为数据源 id 或 .yaml 文件），由 serve 进程执行。
               datahub runs list [DATASET] [--limit N] [--json] | runs approve RUN | runs reject RUN
                   列出最近的运行（状态、失败类别、行数）；审核通过（发布）或驳回被发布保护暂停的运行。
+              datahub lineage DATASET [--json]
+                  派生数据集（社区画像、实有房屋居住情况、关爱名单等）每个版本所用的输入数据集版本和运行。
+              datahub derive [--data DIR]
+                  立即按当前输入重算派生数据集（平时在任一输入发布后自动重算）。
               datahub config show [--data DIR]
                   打印生效的配置（DIR/appsettings.json、DATAHUB__节__键 环境变量、命令行选项合并后），密码已隐去。
               datahub backup --to BACKUP_DIR [--data DIR]

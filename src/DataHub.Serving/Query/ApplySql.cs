@@ -82,8 +82,10 @@ internal static class ApplySql
                     };
                     var keyList = string.Join(", ", keys.Select(k => k.Sql));
                     var select = keys.Select(k => $"{k.Sql} AS {SqlStatement.Identifier(k.Column.Column)}").Concat(aggregates.Select(a => a.Sql));
-                    sql = $"SELECT {string.Join(", ", select)} FROM {source}" + (keys.Count > 0 ? $" GROUP BY {keyList}" : "") + SmallCells(query.View, ref guarded);
                     columns = [.. keys.Select(k => k.Column), .. aggregates.Select(a => a.Column)];
+                    sql = keys.Count > 0 && !query.View.RowsAllowed && !guarded
+                        ? SuppressedGroups($"SELECT {string.Join(", ", select)}, count(*) AS __n FROM {source} GROUP BY {keyList}", columns, ref guarded)
+                        : $"SELECT {string.Join(", ", select)} FROM {source}" + (keys.Count > 0 ? $" GROUP BY {keyList}" : "") + SmallCells(query.View, ref guarded);
                     current = ScopeOf(columns);
                     break;
                 }
@@ -117,6 +119,25 @@ internal static class ApplySql
         if (view.RowsAllowed || guarded) return "";
         guarded = true;
         return string.Create(CultureInfo.InvariantCulture, $" HAVING count(*) >= {MinimumCell}");
+    }
+
+    /// <summary>
+    /// Groups of an aggregate-only answer: those under <see cref="MinimumCell"/> rows are left out,
+    /// and when the left-out groups add up to fewer than <see cref="MinimumCell"/> rows, the smallest
+    /// remaining groups too until they do (complementary suppression), so a total minus the published
+    /// groups never isolates fewer than <see cref="MinimumCell"/> people.
+    /// </summary>
+    private static string SuppressedGroups(string grouped, IReadOnlyList<ApplyColumn> columns, ref bool guarded)
+    {
+        guarded = true;
+        var order = string.Join(", ", columns.Select(c => SqlStatement.Identifier(c.Column)));
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            SELECT * EXCLUDE (__n, __small, __before) FROM (
+                SELECT *, sum(CASE WHEN __n < {MinimumCell} THEN __n ELSE 0 END) OVER () AS __small,
+                       coalesce(sum(__n) OVER (ORDER BY __n, {order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS __before
+                FROM ({grouped}) AS g)
+            WHERE __n >= {MinimumCell} AND NOT (__small > 0 AND __small < {MinimumCell} AND __before < {MinimumCell})
+            """);
     }
 
     private static (string Sql, ApplyColumn Column) GroupKey(GroupByPropertyNode node, DatasetView view, ExpressionTranslator translator, ApplyScope? current)

@@ -80,7 +80,8 @@ internal static class PoliceDepartment
         var p = row.Person;
         switch (row.Kind)
         {
-            case PopulationRowKind.Clean:
+            // A row with a field issue is an accepted resident too (only the bad value is dropped).
+            case PopulationRowKind.Clean or PopulationRowKind.FieldIssue:
                 residents[p.Id18] = new ResidentState
                 {
                     Id18 = p.Id18, Name = p.Name, Male = p.Male, Birth = p.Birth, CommunityCode = p.CommunityCode,

@@ -122,6 +122,7 @@ internal sealed class PopulationRowFactory
         {
             RowKind.Clean => PopulationRowKind.Clean,
             RowKind.Duplicate => PopulationRowKind.Duplicate,
+            RowKind.DateFormat or RowKind.PhoneFormat => PopulationRowKind.FieldIssue,
             _ => PopulationRowKind.Defective,
         };
         var c = _communities[p.Community];
@@ -720,7 +721,8 @@ internal interface IResidentAddresses
 /// <summary>A standard address in three parts (see <c>AddressParts</c>) with its code.</summary>
 internal readonly record struct StandardAddressPick(string Code, string Head, string Middle, string Tail);
 
-internal enum PopulationRowKind { Clean, Duplicate, Defective }
+/// <summary>Clean; a second row of a person; accepted with a field issue (a bad birth date or phone set to null); quarantined.</summary>
+internal enum PopulationRowKind { Clean, Duplicate, FieldIssue, Defective }
 
 /// <summary>One generated row: its fields as written, what kind of row it is, and the person it describes.</summary>
 internal sealed record PopulationRow(string[] Fields, PopulationRowKind Kind, ResidentFacts Person);

@@ -79,7 +79,7 @@ public sealed class CrashRecoveryProcessTests
         await using var p = DatahubProcess.Start(new Dictionary<string, string> { ["DATAHUB_TEST_PAUSE_AT"] = "staging" }, "ingest", source, "--data", fx.Data.Root);
         await p.WaitForAsync("[test] paused at staging", TimeSpan.FromMinutes(2));
         p.Interrupt();
-        var code = await p.WaitForExitAsync(TimeSpan.FromMinutes(1));
+        var code = await p.WaitForExitAsync(TimeSpan.FromMinutes(3));
 
         Assert.Equal(CommandLine.Failed, code);
         var run = (await engine.Catalog.Runs.RecentAsync("population", 1, default)).Single();

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DataHub.Catalog.Runs;
 using DataHub.Connectors;
 using DataHub.Connectors.Abstractions;
 using DataHub.TestKit;
@@ -110,11 +111,12 @@ public sealed class DatabaseIngestionTests : IAsyncLifetime
         Assert.Equal("改名", rows.Single(r => (string)r["id_number"]! == Person(2))["name"]);
         Assert.Equal(4L, (await _fx.Catalog.Datasets.GetVersionAsync("population", delta.Version!.Value, default))!.RowCount);
 
-        // Nothing new: the next run reads nothing and the version keeps the same rows.
+        // Nothing new: the next run reads nothing, publishes nothing and says so; the version keeps the same rows.
         var idle = await _fx.Runner.RunAsync(yaml, default);
-        Assert.True(idle.Succeeded, idle.ToText());
+        Assert.Equal(RunStatus.Unchanged, idle.Status);
         Assert.Equal(0, idle.RowsRead);
-        Assert.Equal(4, idle.VersionRows);
+        Assert.Contains("增量为空", idle.ToText(), StringComparison.Ordinal);
+        Assert.Equal(delta.Version, (await _fx.Catalog.Datasets.GetAsync("population", default))!.CurrentVersion);
         Assert.Equal(4, (await _fx.ReadCurrentAsync()).Count);
     }
 

@@ -19,6 +19,13 @@ public sealed partial class DatasetCatalog
 {
     private async Task InsertPartsAndQualityAsync(DbConnection conn, DbTransaction tx, PublishRequest p, string now, CancellationToken cancellationToken)
     {
+        foreach (var input in p.Inputs ?? [])
+        {
+            await ExecAsync(conn, tx, """
+                INSERT INTO dataset_lineage (dataset, version, input_dataset, input_version, input_run_id)
+                VALUES (@d, @v, @id, @iv, @ir)
+                """, [("d", p.Dataset), ("v", p.Version), ("id", input.Dataset), ("iv", input.Version), ("ir", input.RunId)], cancellationToken);
+        }
         foreach (var part in p.Parts ?? [])
         {
             await ExecAsync(conn, tx, """
@@ -212,5 +219,17 @@ public sealed partial class DatasetCatalog
             WHERE dataset = @d AND version = @v ORDER BY community_code, field, metric
             """, [("d", dataset), ("v", version)],
             r => new QualityFigure(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), r.GetInt64(4), r.GetInt64(5)), cancellationToken);
+    }
+
+    /// <summary>The inputs of every version of <paramref name="dataset"/> (all datasets when null), newest first.</summary>
+    public async Task<IReadOnlyList<(string Dataset, long Version, LineageInput Input)>> LineageAsync(string? dataset, CancellationToken cancellationToken)
+    {
+        await using var conn = await db.OpenAsync(cancellationToken);
+        // No typed NULL test on the parameter: PostgreSQL cannot infer the type of an untyped null.
+        return await QueryAsync(conn, null,
+            "SELECT dataset, version, input_dataset, input_version, input_run_id FROM dataset_lineage"
+            + (dataset is null ? "" : " WHERE dataset = @d") + " ORDER BY dataset, version DESC, input_dataset",
+            dataset is null ? [] : [("d", dataset)],
+            r => (r.GetString(0), r.GetInt64(1), new LineageInput(r.GetString(2), r.GetInt64(3), r.GetString(4))), cancellationToken);
     }
 }

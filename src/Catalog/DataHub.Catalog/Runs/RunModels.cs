@@ -81,7 +81,11 @@ public sealed record PublishRequest(
     IReadOnlyList<VersionPart>? Parts = null,
     IReadOnlyList<QualityFigure>? Quality = null,
     string? Actor = null,
-    bool Derived = false);
+    bool Derived = false,
+    IReadOnlyList<LineageInput>? Inputs = null);
+
+/// <summary>One input of a derived version: which version of which dataset, published by which run.</summary>
+public sealed record LineageInput(string Dataset, long Version, string RunId);
 
 /// <summary>
 /// One source's part of a published version: its file, rows, the rows its run read and the hash of

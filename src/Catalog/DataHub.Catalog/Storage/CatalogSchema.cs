@@ -262,5 +262,17 @@ internal static class CatalogSchema
                 changed_at TEXT NOT NULL
             );
             """),
+        // 8 (derived datasets): the lineage of each published version, i.e. the input dataset
+        // versions (and the runs that published them) it was computed from.
+        (8, """
+            CREATE TABLE dataset_lineage (
+                dataset TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                input_dataset TEXT NOT NULL,
+                input_version BIGINT NOT NULL,
+                input_run_id TEXT NOT NULL,
+                PRIMARY KEY (dataset, version, input_dataset)
+            );
+            """),
     ];
 }

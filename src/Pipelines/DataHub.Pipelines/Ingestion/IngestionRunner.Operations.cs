@@ -4,6 +4,7 @@ using DataHub.Catalog.Datasets;
 using DataHub.Catalog.Runs;
 using DataHub.Core.Failures;
 using DataHub.Core.Schema;
+using DataHub.Pipelines.Derived;
 using DataHub.Pipelines.Lake;
 using Microsoft.Extensions.Logging;
 
@@ -45,6 +46,7 @@ public sealed partial class IngestionRunner
         }
         await ApplyRetentionAsync(held.Dataset, cancellationToken);
         await PublishQualityAsync(held.Dataset, runId, cancellationToken);
+        await RebuildDerivedAsync(held.Dataset, runId, cancellationToken);
         return report;
     }
 
@@ -65,6 +67,46 @@ public sealed partial class IngestionRunner
         if (!await _catalog.Datasets.RollbackAsync(dataset, version, actor, cancellationToken))
             throw new DataHubException(FailureKind.Data, "VERSION_NOT_RETAINED", $"数据集“{schema.Title}”没有保留版本 v{version.ToString(CultureInfo.InvariantCulture)}",
                 dataset, $"用 datahub versions {dataset} 查看可回退的版本");
+        datasetLock.Dispose();
+        await RebuildDerivedAsync(dataset, NewRunId(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Rebuilds the derived datasets after <paramref name="dataset"/> changed (publish, approve,
+    /// rollback). Like the quality figures, a failure does not undo the publish it follows: logged,
+    /// and the derived datasets keep their previous versions until the next rebuild.
+    /// </summary>
+    public async Task<DerivedRebuild?> RebuildDerivedAsync(string dataset, string runId, CancellationToken cancellationToken)
+    {
+        if (!DerivedDatasets.IsInput(dataset)) return null;
+        try
+        {
+            // One rebuild at a time (any node): a second waits, then sees the newest inputs.
+            using var derivedLock = await WaitForLockAsync("_derived", "派生数据集", cancellationToken);
+            var rebuild = await new DerivedDatasets(_catalog, _lake, _time, _options.DuckDbMemoryLimit, _options.DuckDbThreads).RebuildAsync(runId, cancellationToken);
+            foreach (var name in rebuild.Published.Keys.Append("lineage")) await ApplyRetentionAsync(name, cancellationToken);
+            return rebuild;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Rebuilding the derived datasets after run {RunId} failed; their previous versions stay served", runId);
+            return null;
+        }
+    }
+
+    private async Task<FileStream> WaitForLockAsync(string name, string title, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return AcquireLock(name, title);
+            }
+            catch (DataHubException e) when (e.Code == "DATASET_BUSY" && attempt < 600)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken);
+            }
+        }
     }
 
     /// <summary>

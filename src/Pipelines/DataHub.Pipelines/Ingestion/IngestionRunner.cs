@@ -183,6 +183,7 @@ public sealed partial class IngestionRunner
             await SaveScopeAsync(source, newScope, cancellationToken);
             await ApplyRetentionAsync(schema.Name, cancellationToken);
             await PublishQualityAsync(schema.Name, runId, cancellationToken);
+            await RebuildDerivedAsync(schema.Name, runId, cancellationToken);
             return report;
         }
         catch (DataHubException e) when (e.IsTransient && e.Code != "DATASET_BUSY" && attempt < _options.MaxAttempts && !cancellationToken.IsCancellationRequested)

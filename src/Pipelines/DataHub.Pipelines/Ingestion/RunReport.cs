@@ -118,7 +118,9 @@ public sealed record RunReport
         };
         var lines = new List<string> { $"数据源 {SourceId} → 数据集 {Dataset}（运行 {RunId}）：{status}" };
         // Only an equation that balances is printed: before de-duplication finished the counts are partial.
-        if (Counted && RowsRead == Accepted + Quarantined + Duplicates + DeletionsRead)
+        if (Status == "unchanged")
+            lines.Add(RowsRead == 0 ? "  增量为空：源系统自上次运行以来没有变化" : $"  读取 {RowsRead} 行，与当前版本中本数据源的输入完全相同");
+        else if (Counted && RowsRead == Accepted + Quarantined + Duplicates + DeletionsRead)
             lines.Add($"  读取 {RowsRead} 行 = 接收 {Accepted} + 隔离 {Quarantined} + 重复 {Duplicates}" + (DeletionsRead > 0 ? $" + 删除记录 {DeletionsRead}" : ""));
         else
             lines.Add($"  已读取 {RowsRead} 行{(Stage is null ? "" : $"，在“{Stage}”阶段停止")}；行数未核对完，不构成结果");
@@ -131,7 +133,7 @@ public sealed record RunReport
         foreach (var w in ConnectorWarnings) lines.Add($"  读取警告：{w}");
         if (NotSupplied.Count > 0) lines.Add($"  本数据源不提供的字段（保持为空）：{string.Join("、", NotSupplied)}");
         if (Scope.Count > 0) lines.Add($"  本数据源负责的区划：{string.Join("、", Scope)}{(ScopeDeclared ? "" : "（未声明，按首次运行的数据确定）")}");
-        if (PreviousAccepted is not null)
+        if (PreviousAccepted is not null && Status != "unchanged")
             lines.Add(Mode == "incremental"
                 ? $"  与当前版本 v{PreviousVersion} 中本数据源部分对比：行数 {PreviousAccepted} → {VersionRows}"
                 : $"  与当前版本 v{PreviousVersion} 中本数据源部分对比：读取 {PreviousRowsRead} → {RowsRead}，接收 {PreviousAccepted} → {Accepted}");

@@ -53,18 +53,45 @@ public sealed class AddressMatcher
 
     public int Count => _byText.Values.Sum(l => l.Count);
 
-    public AddressMatch Match(string? freeText)
+    /// <param name="freeText">The record's address as written.</param>
+    /// <param name="communityCode">
+    /// The record's own community, when it has one: of several candidates of a tier, the one in that
+    /// community is taken (the same estate and room number exist in many communities).
+    /// </param>
+    public AddressMatch Match(string? freeText, string? communityCode = null)
+    {
+        var match = MatchText(freeText, communityCode);
+        // "…301室,出租屋": a note typed after a comma is not part of the address.
+        return match.Kind == AddressMatchKind.None && WithoutNote(freeText) is { } main ? MatchText(main, communityCode) : match;
+    }
+
+    /// <summary>The text before the first comma, when a note follows it; null when there is none.</summary>
+    public static string? WithoutNote(string? text)
+    {
+        if (text is null) return null;
+        var comma = text.IndexOfAny([',', '，', ';', '；']);
+        return comma > 0 ? text[..comma] : null;
+    }
+
+    private AddressMatch MatchText(string? freeText, string? communityCode)
     {
         if (string.IsNullOrWhiteSpace(freeText)) return AddressMatch.NoMatch;
-        if (Unique(_byText, ChineseAddressParser.Normalize(freeText)) is { } exact) return new(AddressMatchKind.Exact, exact);
+        if (Unique(_byText, ChineseAddressParser.Normalize(freeText), communityCode) is { } exact) return new(AddressMatchKind.Exact, exact);
 
         var parsed = ChineseAddressParser.Parse(freeText);
         if (parsed.HasNoPlace) return AddressMatch.NoMatch;
-        if (Unique(_byPlace, parsed.PlaceKey) is { } normalised) return new(AddressMatchKind.Normalised, normalised);
-        if (parsed.Road is not null && parsed.DoorNo is not null && Unique(_byPlaceWithoutArea, parsed.PlaceKeyWithoutArea) is { } withoutArea)
+        if (Unique(_byPlace, parsed.PlaceKey, communityCode) is { } normalised) return new(AddressMatchKind.Normalised, normalised);
+        if (parsed.Road is not null && parsed.DoorNo is not null && Unique(_byPlaceWithoutArea, parsed.PlaceKeyWithoutArea, communityCode) is { } withoutArea)
             return new(AddressMatchKind.Probable, withoutArea);
-        if (parsed.ResidentialArea is not null && Unique(_byArea, parsed.AreaKey) is { } byArea) return new(AddressMatchKind.Probable, byArea);
+        if (parsed.ResidentialArea is not null && Unique(_byArea, parsed.AreaKey, communityCode) is { } byArea) return new(AddressMatchKind.Probable, byArea);
         return AddressMatch.NoMatch;
+    }
+
+    /// <summary>A standard address built from a free-text address of a register that has no parts (e.g. a housing register).</summary>
+    public static StandardAddress FromText(string addressCode, string communityCode, string fullAddress)
+    {
+        var p = ChineseAddressParser.Parse(fullAddress);
+        return new StandardAddress(addressCode, communityCode, fullAddress, p.Road, p.DoorNo, p.ResidentialArea, p.Building, p.Unit, p.Room);
     }
 
     /// <summary>The standard address's own parts, normalised the way a parsed address is.</summary>
@@ -87,6 +114,18 @@ public sealed class AddressMatcher
         list.Add(a);
     }
 
-    private static StandardAddress? Unique(Dictionary<string, List<StandardAddress>> index, string key) =>
-        index.TryGetValue(key, out var list) && list.Count == 1 ? list[0] : null;
+    private static StandardAddress? Unique(Dictionary<string, List<StandardAddress>> index, string key, string? communityCode)
+    {
+        if (!index.TryGetValue(key, out var list)) return null;
+        if (list.Count == 1) return list[0];
+        if (communityCode is null) return null;
+        StandardAddress? found = null;
+        foreach (var a in list)
+        {
+            if (a.CommunityCode != communityCode) continue;
+            if (found is not null) return null; // still ambiguous within the community
+            found = a;
+        }
+        return found;
+    }
 }

@@ -80,6 +80,8 @@ public static partial class ChineseAddressParser
             .Replace("—", "-", StringComparison.Ordinal).Replace("－", "-", StringComparison.Ordinal)
             .Replace("#", "栋", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal)
             .Replace("，", "", StringComparison.Ordinal);
+        // Quotation marks typed around an estate or road name carry nothing.
+        foreach (var quote in "\"'“”‘’「」『』") s = s.Replace(quote.ToString(), "", StringComparison.Ordinal);
         s = ChineseNumeralRegex().Replace(s, m => ChineseNumber(m.Groups["n"].Value) + m.Groups["suffix"].Value);
         s = BuildingSuffixRegex().Replace(s, m => m.Groups["n"].Value + "栋");
         s = s.ToUpperInvariant();

@@ -33,28 +33,12 @@ public static class DatasetDeclaration
         string Need(string? v, string key) => string.IsNullOrWhiteSpace(v)
             ? throw new DataHubException(FailureKind.Config, "DATASET_KEY_MISSING", $"数据集声明缺少“{key}”", file, $"加上 {key}: …（见 docs/PUBLISHING.md）")
             : v.Trim();
-        return (new Department(Need(dto.Department?.Code, "department.code"), Need(dto.Department?.Name, "department.name")),
-            new CatalogTerms(Need(dto.Catalog?.ResourceCode, "catalog.resource_code"), Need(dto.Catalog?.ShareType, "catalog.share_type"),
-                dto.Catalog?.ShareCondition, Need(dto.Catalog?.UpdateCycle, "catalog.update_cycle")));
+        return ((dto.Department ?? new DepartmentYaml()).ToDepartment(Need), (dto.Catalog ?? new CatalogYaml()).ToTerms(Need));
     }
 
     private sealed class Dto
     {
-        public DepartmentDto? Department { get; set; }
-        public CatalogDto? Catalog { get; set; }
-    }
-
-    private sealed class DepartmentDto
-    {
-        public string? Code { get; set; }
-        public string? Name { get; set; }
-    }
-
-    private sealed class CatalogDto
-    {
-        public string? ResourceCode { get; set; }
-        public string? ShareType { get; set; }
-        public string? ShareCondition { get; set; }
-        public string? UpdateCycle { get; set; }
+        public DepartmentYaml? Department { get; set; }
+        public CatalogYaml? Catalog { get; set; }
     }
 }

@@ -99,8 +99,8 @@ public static class SourceDefinitionLoader
             d.Name ?? id,
             dataset,
             file,
-            new Department(Need(department.Code, "department.code"), Need(department.Name, "department.name")),
-            new CatalogTerms(Need(catalog.ResourceCode, "catalog.resource_code"), Need(catalog.ShareType, "catalog.share_type"), catalog.ShareCondition, Need(catalog.UpdateCycle, "catalog.update_cycle")),
+            department.ToDepartment(Need),
+            catalog.ToTerms(Need),
             connectorType,
             d.Connector.Where(kv => kv.Key != "type").ToDictionary(kv => kv.Key, kv => kv.Value),
             fields) { Scope = scope, Schedule = string.IsNullOrWhiteSpace(d.Schedule) ? null : d.Schedule.Trim() };
@@ -117,26 +117,12 @@ public static class SourceDefinitionLoader
         public string? Id { get; set; }
         public string? Name { get; set; }
         public string? Dataset { get; set; }
-        public DepartmentDto? Department { get; set; }
-        public CatalogDto? Catalog { get; set; }
+        public DepartmentYaml? Department { get; set; }
+        public CatalogYaml? Catalog { get; set; }
         public Dictionary<string, string>? Connector { get; set; }
         public Dictionary<string, FieldDto>? Fields { get; set; }
         public string? Schedule { get; set; }
         public List<string>? Scope { get; set; }
-    }
-
-    private sealed class DepartmentDto
-    {
-        public string? Code { get; set; }
-        public string? Name { get; set; }
-    }
-
-    private sealed class CatalogDto
-    {
-        public string? ResourceCode { get; set; }
-        public string? ShareType { get; set; }
-        public string? ShareCondition { get; set; }
-        public string? UpdateCycle { get; set; }
     }
 
     private sealed class FieldDto

@@ -1,0 +1,165 @@
+using System.Globalization;
+using DataHub.Catalog;
+using DataHub.Catalog.Runs;
+using DataHub.Core.Schema;
+using DataHub.Pipelines.Lake;
+using DuckDB.NET.Data;
+using static DataHub.Pipelines.Lake.DuckDbTypes;
+
+namespace DataHub.Pipelines.Derived;
+
+/// <summary>What one rebuild published: each derived dataset's new version (absent when its inputs had not changed).</summary>
+public sealed record DerivedRebuild(IReadOnlyDictionary<string, long> Published, IReadOnlyList<string> Unchanged);
+
+/// <summary>
+/// Rebuilds the derived datasets (一标三实 joins, community profile, service lists, the suppressed
+/// statistics and the lineage) from the current versions of the shared datasets, after any of them
+/// publishes or rolls back. One DuckDB database (in memory, spilling to the run's scratch folder) holds the inputs as views
+/// over their Parquet files and the derived tables; each derived dataset whose inputs changed gets a
+/// new version, published with its lineage (input dataset, version, run) in the same catalog
+/// transaction. A failure publishes nothing further and leaves every current version served.
+/// </summary>
+public sealed class DerivedDatasets(DataHubCatalog catalog, LakeLayout lake, TimeProvider time, string memoryLimit, int threads)
+{
+    private static readonly TimeZoneInfo Beijing = TimeZoneInfo.CreateCustomTimeZone("UTC+08", TimeSpan.FromHours(8), "UTC+08", "UTC+08");
+
+    /// <summary>Whether <paramref name="dataset"/> is an input of some derived dataset (so its publish triggers a rebuild).</summary>
+    public static bool IsInput(string dataset) => DerivedInputs.Names.Contains(dataset, StringComparer.Ordinal);
+
+    /// <summary>The names of the derived datasets, lineage included.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. DerivedCatalog.All.Select(d => d.Name), DerivedCatalog.Lineage.Name];
+
+    public async Task<DerivedRebuild> RebuildAsync(string runId, CancellationToken cancellationToken)
+    {
+        var inputs = await DerivedInputs.CurrentAsync(catalog, cancellationToken);
+        var published = new Dictionary<string, long>(StringComparer.Ordinal);
+        var unchanged = new List<string>();
+        if (!inputs.ContainsKey("population") && !inputs.ContainsKey("housing") && !inputs.ContainsKey("enterprise")) return new(published, unchanged);
+
+        var due = new List<(DerivedDefinition Definition, IReadOnlyList<LineageInput> Lineage)>();
+        foreach (var d in DerivedCatalog.All)
+        {
+            var lineage = d.DependsOn.Where(inputs.ContainsKey).Select(n => new LineageInput(n, inputs[n].Version, inputs[n].RunId)).ToArray();
+            if (await SameLineageAsync(d.Name, lineage, cancellationToken)) unchanged.Add(d.Name);
+            else due.Add((d, lineage));
+        }
+        if (due.Count == 0) return new(published, unchanged);
+
+        var scratch = lake.RunDirectory(runId + "-derived");
+        Directory.CreateDirectory(scratch);
+        try
+        {
+            var asOf = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Beijing).DateTime);
+            // In memory (spilling to the scratch folder past the memory limit), so the address linking can
+            // read on a duplicate connection while it appends.
+            using (var conn = new DuckDBConnection("DataSource=:memory:"))
+            {
+                conn.Open();
+                DerivedSql.Exec(conn, $"SET memory_limit={Literal(memoryLimit)}; SET threads={threads.ToString(CultureInfo.InvariantCulture)}; "
+                    + $"SET temp_directory={Literal(Path.Combine(scratch, "tmp"))}; SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;");
+                DerivedInputs.Attach(conn, inputs);
+                Build(conn, asOf, cancellationToken);
+                foreach (var (definition, lineage) in due)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    published[definition.Name] = await PublishAsync(conn, definition, runId, lineage, cancellationToken);
+                }
+            }
+            await PublishLineageAsync(runId, cancellationToken);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Start-up recovery removes leftovers of runs.
+            }
+        }
+        return new(published, unchanged);
+    }
+
+    private static void Build(DuckDBConnection conn, DateOnly asOf, CancellationToken cancellationToken)
+    {
+        AddressLinking.Build(conn, cancellationToken);
+        DerivedSql.Residents(conn, asOf);
+        var population = SchemaLoader.Get("population");
+        var health = SchemaLoader.Get("health");
+        var probable = new[] { "name", "birth_date", "community_code" }.All(f => population.FindField(f) is not null && health.FindField(f) is not null);
+        DerivedSql.PersonLink(conn, probable);
+        DerivedSql.HouseOccupancy(conn);
+        DerivedSql.CommunityProfile(conn, asOf);
+        DerivedSql.CommunityEnterprise(conn);
+        DerivedSql.CareLists(conn);
+        CommunityStats.Build(conn);
+    }
+
+    private async Task<bool> SameLineageAsync(string dataset, IReadOnlyList<LineageInput> lineage, CancellationToken cancellationToken)
+    {
+        if (await catalog.Datasets.GetAsync(dataset, cancellationToken) is not { CurrentVersion: { } current }) return false;
+        var recorded = (await catalog.Datasets.LineageAsync(dataset, cancellationToken)).Where(l => l.Version == current)
+            .Select(l => (l.Input.Dataset, l.Input.Version)).Order().ToArray();
+        return recorded.SequenceEqual(lineage.Select(l => (l.Dataset, l.Version)).Order());
+    }
+
+    /// <summary>Writes one derived table as a new version (columns in schema order, typed), reads it back and publishes it with its lineage.</summary>
+    private async Task<long> PublishAsync(DuckDBConnection conn, DerivedDefinition definition, string runId, IReadOnlyList<LineageInput> lineage, CancellationToken cancellationToken)
+    {
+        var schema = SchemaLoader.Get(definition.Name);
+        await catalog.Datasets.RegisterAsync(schema, SchemaLoader.RawText(schema.Name), definition.Metadata, cancellationToken);
+        var order = schema.ScopeField is { } scope ? $"{Quote(scope)}, {Quote(schema.KeyField)}" : Quote(schema.KeyField);
+        var select = string.Join(", ", schema.Fields.Select(f => $"CAST({Quote(f.Name)} AS {For(f)}) AS {Quote(f.Name)}"));
+        return await WriteAndPublishAsync(conn, schema, $"SELECT {select} FROM {Quote(definition.Name)} ORDER BY {order}", runId, lineage, cancellationToken);
+    }
+
+    private async Task<long> WriteAndPublishAsync(DuckDBConnection conn, DatasetSchema schema, string query, string runId, IReadOnlyList<LineageInput> lineage, CancellationToken cancellationToken)
+    {
+        var version = Math.Max(await catalog.Datasets.MaxVersionAsync(schema.Name, cancellationToken), lake.VersionsOnDisk(schema.Name).DefaultIfEmpty().Max()) + 1;
+        var directory = lake.VersionDirectory(schema.Name, version);
+        var file = LakeLayout.PartFileName(schema.Name);
+        FileModes.CreateRestricted(directory);
+        try
+        {
+            DerivedSql.Exec(conn, $"COPY ({query}) TO {Literal(Path.Combine(directory, file))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)");
+            long rows;
+            using (var count = conn.CreateCommand())
+            {
+                count.CommandText = $"SELECT count(*) FROM read_parquet({Literal(Path.Combine(directory, file))})";
+                rows = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+            }
+            await ParquetReadBack.VerifyAsync(Path.Combine(directory, file), schema, rows, cancellationToken);
+            await catalog.Datasets.PublishAsync(new PublishRequest(runId, schema.Name, version, directory, [file], rows, schema.Version,
+                new RunCounts(rows, rows, 0, 0), "", schema.Name, null, Derived: true, Inputs: lineage), cancellationToken);
+            return version;
+        }
+        catch
+        {
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>The lineage of every derived version still recorded, as the <c>lineage</c> dataset (entity set <c>Lineage</c>).</summary>
+    private async Task PublishLineageAsync(string runId, CancellationToken cancellationToken)
+    {
+        var schema = SchemaLoader.Get(DerivedCatalog.Lineage.Name);
+        await catalog.Datasets.RegisterAsync(schema, SchemaLoader.RawText(schema.Name), DerivedCatalog.Lineage.Metadata, cancellationToken);
+        var all = await catalog.Datasets.LineageAsync(null, cancellationToken);
+        using var conn = new DuckDBConnection("DataSource=:memory:");
+        conn.Open();
+        DerivedSql.Exec(conn, "CREATE TABLE lineage (record_id VARCHAR, dataset VARCHAR, version BIGINT, input_dataset VARCHAR, input_version BIGINT, input_run_id VARCHAR)");
+        using (var appender = conn.CreateAppender("lineage"))
+        {
+            foreach (var (dataset, version, input) in all)
+            {
+                var id = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"lineage|{dataset}|{version}|{input.Dataset}")))[..16];
+                appender.CreateRow().AppendValue(id).AppendValue(dataset).AppendValue(version).AppendValue(input.Dataset)
+                    .AppendValue(input.Version).AppendValue(input.RunId).EndRow();
+            }
+        }
+        var select = string.Join(", ", schema.Fields.Select(f => $"CAST({Quote(f.Name)} AS {For(f)}) AS {Quote(f.Name)}"));
+        await WriteAndPublishAsync(conn, schema, $"SELECT {select} FROM lineage ORDER BY dataset, version, input_dataset", runId, [], cancellationToken);
+    }
+}
