@@ -34,6 +34,8 @@ public static class CommandLine
                 "rollback" => await RollbackCommand.RunAsync(parsed, stdout, cancellationToken),
                 "quarantine" => await QuarantineCommand.RunAsync(parsed, stdout, cancellationToken),
                 "config" => await ConfigCommand.RunAsync(parsed, stdout),
+                "backup" => await BackupCommand.BackupAsync(parsed, stdout, cancellationToken),
+                "restore" => await BackupCommand.RestoreAsync(parsed, stdout, cancellationToken),
                 "lineage" => await LineageCommand.RunAsync(parsed, stdout, cancellationToken),
                 "derive" => await LineageCommand.DeriveAsync(parsed, stdout, cancellationToken),
                 "simulate" => await SimulateCommand.RunAsync(parsed, stdout, cancellationToken),
@@ -59,9 +61,24 @@ public static class CommandLine
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            await stderr.WriteLineAsync($"错误 [INTERNAL]：平台内部错误（{e.GetType().Name}）\n处理办法：请把这条信息和日志文件交给运维");
+            // The details (stack trace: code, never row values) go to the data folder's log, where the message points.
+            var data = new Composition.DataDirectory(DataOption(args) ?? Composition.DataDirectory.DefaultRoot);
+            using (var loggers = Composition.DataHubLogging.ForDataFolder(data, TimeProvider.System))
+                CliLog.InternalError(loggers.CreateLogger("DataHub.Cli"), e, args.Length > 0 ? args[0] : "help");
+            await stderr.WriteLineAsync($"错误 [INTERNAL]：平台内部错误（{e.GetType().Name}）\n处理办法：请把这条信息和日志文件 {data.LogPath} 交给运维");
             return Failed;
         }
+    }
+
+    /// <summary>The <c>--data</c> value of a command line, if any (for the log of an internal error).</summary>
+    private static string? DataOption(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--data" && i + 1 < args.Length) return args[i + 1];
+            if (args[i].StartsWith("--data=", StringComparison.Ordinal)) return args[i]["--data=".Length..];
+        }
+        return null;
     }
 
     private static int Help(TextWriter stdout)
@@ -95,6 +112,10 @@ public static class CommandLine
                   立即按当前输入重算派生数据集（平时在任一输入发布后自动重算）。
               datahub config show [--data DIR]
                   打印生效的配置（DIR/appsettings.json、DATAHUB__节__键 环境变量、命令行选项合并后），密码已隐去。
+              datahub backup --to BACKUP_DIR [--data DIR]
+                  在线备份（serve 运行时也可以）：SQLite 目录库和作业库的一致快照，再复制数据湖、密钥、数据源定义和配置。
+              datahub restore --from BACKUP_DIR --data NEW_DIR
+                  把备份恢复到新的（或空的）数据目录，然后用 serve --data NEW_DIR 启动。
               datahub users add NAME --role ROLE --unit 区划代码 [--display 名称] [--password P]
               datahub users list | disable NAME | enable NAME | reset NAME [--password P]
                   管理账号。角色：steward、analyst、street_worker、community_worker、operator；

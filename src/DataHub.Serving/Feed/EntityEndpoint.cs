@@ -32,11 +32,7 @@ internal static class EntityEndpoint
         var projections = query.Select.Select((c, i) => $"{MaskSql.Project(c, statement, context.Options.Secret)} AS {PageSql.ValueAlias(i)}");
         statement.Append("SELECT ").Append(string.Join(", ", projections));
         statement.Append(" FROM read_parquet([").Append(string.Join(", ", dataset.ParquetFiles.Select(SqlStatement.Literal))).Append("]) WHERE ");
-        if (scope.Column is { } column)
-        {
-            var c = SqlStatement.Identifier(column);
-            statement.Append($"{c} >= {statement.Param(scope.Low)} AND {c} < {statement.Param(scope.High)} AND ");
-        }
+        if (scope.Predicate(statement) is { } inScope) statement.Append(inScope).Append(" AND ");
         statement.Append($"{SqlStatement.Identifier(query.View.Key.Column)} = {statement.Param(Literals.ToParameter(key))} LIMIT 1");
         var readers = query.Select.Select(c => ColumnReaders.For(c.Kind)).ToArray();
 

@@ -53,7 +53,7 @@ internal static class EntitySetEndpoint
             throw new FeedError(410, "VERSION_GONE",
                 $"数据集“{current.Schema.Title}”在分页读取期间发布了新版本，所读取的旧版本（第 {token.Version} 版）已不再保留。请重新刷新，从第一页读取最新版本。");
 
-        var scope = RowScope.For(principal, context.Policy.For(principal.Role), dataset.Schema);
+        var scope = RowScope.For(principal, context.Policy.For(principal.Role), dataset.Schema, () => context.GrantedNames(principal));
         var model = context.Models.Feed(dataset, principal.Role, grant)
             ?? throw FeedError.Forbidden($"当前角色无权访问数据集“{dataset.Schema.Title}”。");
         if (dataset.ParquetFiles.Count == 0) throw new InvalidOperationException($"Version {dataset.Version} of {dataset.Schema.Name} has no Parquet files.");

@@ -149,7 +149,7 @@ public sealed partial class IngestionRunner
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Publishing the quality figures after run {RunId} failed; they are served after the next publish", runId);
+            RunnerLog.QualityNotPublished(_logger, e, runId);
         }
     }
 

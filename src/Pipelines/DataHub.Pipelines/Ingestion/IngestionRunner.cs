@@ -98,13 +98,16 @@ public sealed partial class IngestionRunner
         foreach (var run in cleaned) RunnerLog.RunInterrupted(_logger, run);
         var runId = NewRunId();
         var started = _time.GetUtcNow();
+        var clock = _time.GetTimestamp();
         await _catalog.Runs.StartAsync(runId, source.Id, schema.Name, cancellationToken);
         RunnerLog.RunStarted(_logger, runId, source.Id);
         var retried = new List<string>();
         for (var attempt = 1; ; attempt++)
         {
             var report = await AttemptAsync(source, schema, scope, scopes, request, runId, started, attempt, retried, null, cancellationToken);
-            if (report is not null) return report;
+            if (report is null) continue;
+            IngestionMetrics.RunFinished(report, _time.GetElapsedTime(clock));
+            return report;
         }
     }
 
@@ -210,7 +213,7 @@ public sealed partial class IngestionRunner
                 OperationCanceledException => new DataHubException(FailureKind.Transient, "RUN_CANCELLED", "运行已取消", fix: "重新运行该数据源"),
                 _ when DiskFull.Is(e) => DiskFull.Failure(_lake.Root, e),
                 // A defect of ours: the engineer's message goes to the log only (it may quote a value).
-                _ => new DataHubException(FailureKind.System, "RUN_INTERNAL", $"平台内部错误（{e.GetType().Name}），本次未发布", fix: "请把运行编号告知运维；详情见服务日志"),
+                _ => new DataHubException(FailureKind.System, "RUN_INTERNAL", $"平台内部错误（{e.GetType().Name}），本次未发布", fix: "请把运行编号告知运维；详情见数据目录下的日志 logs/datahub.log（serve 的控制台也有）"),
             };
             if (failure.Kind == FailureKind.System) RunnerLog.RunFailedInternal(_logger, e, runId, source.Id, failure.Code);
             else RunnerLog.RunFailed(_logger, runId, source.Id, failure.Code, failure.Kind);
