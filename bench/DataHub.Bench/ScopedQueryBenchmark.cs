@@ -49,14 +49,15 @@ internal static class ScopedQueryBenchmark
     public static async Task<ScopedResult> RunAsync(BenchArgs args, Workspace workspace, ExportPair export, TextWriter log, CancellationToken cancellationToken)
     {
         var engine = await export.Utf8.OpenEngineAsync(cancellationToken);
-        var current = (await engine.Catalog.Datasets.CurrentVersionsAsync(cancellationToken)).FirstOrDefault();
+        // The pipeline publishes a quality dataset beside the population: take the population.
+        var current = (await engine.Catalog.Datasets.CurrentVersionsAsync(cancellationToken)).FirstOrDefault(v => v.Dataset == "population");
         var publishedHere = false;
         if (current is null)
         {
             await log.WriteLineAsync($"[{export.Rows:N0} rows] no published version yet: running the pipeline once (not timed) ...");
             var report = await engine.Runner.RunAsync(export.Utf8.SourceFile, cancellationToken);
             if (!report.Succeeded) throw new InvalidOperationException("The pipeline run failed:\n" + report.ToText());
-            current = (await engine.Catalog.Datasets.CurrentVersionsAsync(cancellationToken)).Single();
+            current = (await engine.Catalog.Datasets.CurrentVersionsAsync(cancellationToken)).Single(v => v.Dataset == report.Dataset);
             publishedHere = true;
         }
         var schema = SchemaLoader.Get(current.Dataset);

@@ -52,6 +52,9 @@ public sealed class ODataFeedService
     /// <summary>Feed and <c>/$count</c> requests admitted now (running, queued for a worker, or sending their body).</summary>
     public int Admitted => context.Gate.Admitted;
 
+    /// <summary>Downloads admitted now (running on a download worker, or sending a built file).</summary>
+    public int DownloadsAdmitted => context.DownloadGate.Admitted;
+
     private async Task<FeedResult> HandleCoreAsync(FeedRequest request, CancellationToken cancellationToken)
     {
         var outcome = new OutcomeState();
@@ -70,7 +73,8 @@ public sealed class ODataFeedService
             {
                 FeedEndpoint.ServiceDocument => DocumentEndpoints.ServiceDocument(context, request, serviceRoot, outcome),
                 FeedEndpoint.Metadata => DocumentEndpoints.Metadata(context, request, outcome),
-                // The DuckDB work (count, window, page, rows serialised) runs on a query worker.
+                // The DuckDB work (count, window, page, rows serialised; key lookups, $apply) runs on a
+                // query worker, downloads on a download worker.
                 _ => await EntitySetEndpoint.HandleAsync(context, request, serviceRoot, route, raw, outcome, cancellationToken),
             };
         }

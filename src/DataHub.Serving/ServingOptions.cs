@@ -33,7 +33,7 @@ public sealed partial class ServingOptions
     /// <summary>Longest a query may wait for a worker before it is answered 503 instead. Default 10 s.</summary>
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Time budget of one request's DuckDB work (count, window and page); DuckDB is interrupted past it and the answer is 503 <c>QUERY_TIMEOUT</c>. Default 30 s.</summary>
+    /// <summary>Time budget of one request's DuckDB work (count, window and page; a key lookup; an <c>$apply</c> page); DuckDB is interrupted past it and the answer is 503 <c>QUERY_TIMEOUT</c>. Default 30 s.</summary>
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -42,6 +42,22 @@ public sealed partial class ServingOptions
     /// degrade. Default 48.
     /// </summary>
     public int MaxConcurrentRequests { get; set; } = 48;
+
+    /// <summary>
+    /// Downloads (<c>$format=csv|xlsx|parquet|arrow</c>) admitted at once per node. Each runs on a
+    /// download worker of its own (a dedicated thread with its own DuckDB connection, as many as this
+    /// number), never on a query worker and never in a page's admission slot: a download may hold its
+    /// worker for as long as its client reads, and must not starve the pages. Beyond it 503
+    /// <c>SERVER_BUSY</c> with Retry-After. Default 2.
+    /// </summary>
+    public int MaxConcurrentDownloads { get; set; } = 2;
+
+    /// <summary>
+    /// Time budget of one download's DuckDB work, streaming included (a CSV or Arrow download produces
+    /// its rows while the client reads them); past it DuckDB is interrupted: 503 <c>QUERY_TIMEOUT</c>
+    /// before the first byte, a cut connection after. Default 10 minutes.
+    /// </summary>
+    public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Seconds announced in <c>Retry-After</c> of a 503. Default 2.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
@@ -82,6 +98,8 @@ public sealed partial class ServingOptions
         if (QueueTimeout <= TimeSpan.Zero) throw Bad(nameof(QueueTimeout), "查询排队超时必须大于 0。");
         if (QueryTimeout <= TimeSpan.Zero) throw Bad(nameof(QueryTimeout), "查询超时必须大于 0。");
         if (MaxConcurrentRequests < 1) throw Bad(nameof(MaxConcurrentRequests), "并发请求上限必须大于 0。");
+        if (MaxConcurrentDownloads is < 1 or > 16) throw Bad(nameof(MaxConcurrentDownloads), "同时下载数上限必须在 1 到 16 之间。");
+        if (DownloadTimeout <= TimeSpan.Zero) throw Bad(nameof(DownloadTimeout), "下载超时必须大于 0。");
         if (MaxPageBytes < 64 * 1024) throw Bad(nameof(MaxPageBytes), "单页缓冲上限不得小于 64 KiB。");
         if (MaxExpressionNodes < 10 || MaxExpressionDepth < 5) throw Bad(nameof(MaxExpressionNodes), "表达式复杂度上限过小（节点数至少 10，嵌套深度至少 5）。");
         if (Secret.Length < 32) throw Bad(nameof(Secret), "服务密钥至少 32 个字符（用于哈希脱敏和分页标记签名）。");

@@ -31,7 +31,7 @@ public sealed partial class SignInFlowTests(UiServer server)
         await page.WaitForURLAsync(server.BaseUri.ToString());
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "数据目录" })).ToBeVisibleAsync();
 
-        await page.GetByLabel("搜索").FillAsync("身份号码");
+        await page.GetByLabel("搜索").FillAsync("户籍地址"); // a field only the population dataset has
         await page.GetByRole(AriaRole.Button, new() { Name = "搜索" }).ClickAsync();
         await Assertions.Expect(page.GetByText("符合条件 1 个")).ToBeVisibleAsync();
         await page.GetByLabel("搜索").FillAsync("不存在的主题词");

@@ -14,6 +14,10 @@ namespace DataHub.Core.Schema;
 /// Fields that must agree between rows sharing the natural key (<c>x-identity-fields</c>; default:
 /// the record-level fields outside the natural key). Rows that disagree are a key conflict, not duplicates.
 /// </param>
+/// <param name="DatasetField">
+/// For the platform's catalog datasets (freshness, quality): the column naming the dataset a row is
+/// about (<c>x-dataset-field</c>). A principal sees only the rows of datasets granted to it.
+/// </param>
 public sealed record DatasetSchema(
     string Name,
     string Version,
@@ -25,7 +29,8 @@ public sealed record DatasetSchema(
     string? ScopeField,
     string? VersionField,
     IReadOnlyList<FieldSpec> Fields,
-    IReadOnlyList<string>? IdentityFields = null)
+    IReadOnlyList<string>? IdentityFields = null,
+    string? DatasetField = null)
 {
     /// <summary>The identity fields, declared or by default.</summary>
     public IReadOnlyList<string> Identity => IdentityFields

@@ -89,8 +89,9 @@ public static class SchemaLoader
             Opt(root, "x-scope"),
             Opt(root, "x-version-field"),
             fields,
-            root.TryGetProperty("x-identity-fields", out var idf) ? idf.EnumerateArray().Select(x => x.GetString()!).ToArray() : null);
-        foreach (var name in schema.NaturalKey.Append(schema.KeyField).Concat(schema.IdentityFields ?? []).Concat(new[] { schema.ScopeField, schema.VersionField }.OfType<string>()))
+            root.TryGetProperty("x-identity-fields", out var idf) ? idf.EnumerateArray().Select(x => x.GetString()!).ToArray() : null,
+            Opt(root, "x-dataset-field"));
+        foreach (var name in schema.NaturalKey.Append(schema.KeyField).Concat(schema.IdentityFields ?? []).Concat(new[] { schema.ScopeField, schema.VersionField, schema.DatasetField }.OfType<string>()))
         {
             if (schema.FindField(name) is null) throw new FormatException($"{origin}: '{name}' is named at the root but is not a property.");
         }

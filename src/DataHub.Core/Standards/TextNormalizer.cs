@@ -30,8 +30,20 @@ public static class TextNormalizer
     /// <summary>Removes every white-space character, including the ideographic space and NBSP.</summary>
     public static string RemoveWhiteSpace(string value)
     {
-        if (!value.Any(char.IsWhiteSpace)) return value;
-        return string.Concat(value.Where(c => !char.IsWhiteSpace(c)));
+        // Runs once per mapped value: no LINQ (an enumerator and a delegate per call) on the common path.
+        var first = -1;
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsWhiteSpace(value[i])) { first = i; break; }
+        }
+        if (first < 0) return value;
+        var sb = new StringBuilder(value.Length);
+        sb.Append(value, 0, first);
+        for (var i = first + 1; i < value.Length; i++)
+        {
+            if (!char.IsWhiteSpace(value[i])) sb.Append(value[i]);
+        }
+        return sb.ToString();
     }
 
     /// <summary>Trim that also removes the ideographic space, NBSP and zero-width characters Excel leaves behind.</summary>

@@ -32,7 +32,10 @@ public static class CommandLine
                 "runs" => await RunsCommand.RunAsync(parsed, stdout, cancellationToken),
                 "versions" => await VersionsCommand.RunAsync(parsed, stdout, cancellationToken),
                 "rollback" => await RollbackCommand.RunAsync(parsed, stdout, cancellationToken),
+                "quarantine" => await QuarantineCommand.RunAsync(parsed, stdout, cancellationToken),
                 "config" => await ConfigCommand.RunAsync(parsed, stdout),
+                "backup" => await BackupCommand.BackupAsync(parsed, stdout, cancellationToken),
+                "restore" => await BackupCommand.RestoreAsync(parsed, stdout, cancellationToken),
                 "lineage" => await LineageCommand.RunAsync(parsed, stdout, cancellationToken),
                 "derive" => await LineageCommand.DeriveAsync(parsed, stdout, cancellationToken),
                 "simulate" => await SimulateCommand.RunAsync(parsed, stdout, cancellationToken),
@@ -58,9 +61,24 @@ public static class CommandLine
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            await stderr.WriteLineAsync($"错误 [INTERNAL]：平台内部错误（{e.GetType().Name}）\n处理办法：请把这条信息和日志文件交给运维");
+            // The details (stack trace: code, never row values) go to the data folder's log, where the message points.
+            var data = new Composition.DataDirectory(DataOption(args) ?? Composition.DataDirectory.DefaultRoot);
+            using (var loggers = Composition.DataHubLogging.ForDataFolder(data, TimeProvider.System))
+                CliLog.InternalError(loggers.CreateLogger("DataHub.Cli"), e, args.Length > 0 ? args[0] : "help");
+            await stderr.WriteLineAsync($"错误 [INTERNAL]：平台内部错误（{e.GetType().Name}）\n处理办法：请把这条信息和日志文件 {data.LogPath} 交给运维");
             return Failed;
         }
+    }
+
+    /// <summary>The <c>--data</c> value of a command line, if any (for the log of an internal error).</summary>
+    private static string? DataOption(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--data" && i + 1 < args.Length) return args[i + 1];
+            if (args[i].StartsWith("--data=", StringComparison.Ordinal)) return args[i]["--data=".Length..];
+        }
+        return null;
     }
 
     private static int Help(TextWriter stdout)
@@ -78,6 +96,9 @@ public static class CommandLine
                   列出数据集的版本、对应运行、行数和各数据源部分。
               datahub rollback DATASET VERSION
                   把保留的旧版本恢复为当前版本（一次目录事务，记入审计）。
+              datahub quarantine list SOURCE [--samples 5] [--json] | quarantine reprocess SOURCE [--json] [--force]
+                  数据源当前的隔离明细（按原因计数，样例按访问策略脱敏）；修正映射后重新处理隔离行，
+                  现在通过校验的行并入该数据源的部分，发布新版本（重新处理 = 接收 + 仍隔离 + 重复）。
               datahub serve [--data DIR] [--urls http://127.0.0.1:5080] [--trusted-proxy IP[,IP]]
                   只启动服务（使用 DIR 中已有的目录和数据湖）；按计划运行 DIR/sources 中的每个数据源，
                   作业面板在 /hangfire（数据管理员可操作，运维只读）。--no-jobs 不运行作业。
@@ -91,6 +112,10 @@ public static class CommandLine
                   立即按当前输入重算派生数据集（平时在任一输入发布后自动重算）。
               datahub config show [--data DIR]
                   打印生效的配置（DIR/appsettings.json、DATAHUB__节__键 环境变量、命令行选项合并后），密码已隐去。
+              datahub backup --to BACKUP_DIR [--data DIR]
+                  在线备份（serve 运行时也可以）：SQLite 目录库和作业库的一致快照，再复制数据湖、密钥、数据源定义和配置。
+              datahub restore --from BACKUP_DIR --data NEW_DIR
+                  把备份恢复到新的（或空的）数据目录，然后用 serve --data NEW_DIR 启动。
               datahub users add NAME --role ROLE --unit 区划代码 [--display 名称] [--password P]
               datahub users list | disable NAME | enable NAME | reset NAME [--password P]
                   管理账号。角色：steward、analyst、street_worker、community_worker、operator；

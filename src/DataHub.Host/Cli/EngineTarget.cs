@@ -1,5 +1,4 @@
 using DataHub.Host.Composition;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DataHub.Host.Cli;
 
@@ -23,7 +22,7 @@ internal sealed record EngineTarget(DataDirectory Data, string? CatalogPostgres,
     public async Task<DataHubEngine> OpenAsync(CancellationToken cancellationToken)
     {
         var ingestion = Settings.Ingestion;
-        var engine = await DataHubEngine.OpenAsync(Data, TimeProvider.System, NullLoggerFactory.Instance, cancellationToken, EffectiveCatalogPostgres,
+        var engine = await DataHubEngine.OpenAsync(Data, TimeProvider.System, DataHubLogging.ForDataFolder(Data, TimeProvider.System), cancellationToken, EffectiveCatalogPostgres,
             o => o with { KeepVersions = ingestion.KeepVersions, DuckDbMemoryLimit = ingestion.DuckDbMemoryLimit, DuckDbThreads = ingestion.DuckDbThreads });
         await engine.Runner.RecoverAsync(cancellationToken);
         return engine;

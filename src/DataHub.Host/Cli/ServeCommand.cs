@@ -24,6 +24,7 @@ internal static class ServeCommand
             DuckDbThreads = settings.Serving.DuckDbThreads,
             TrustedProxies = TrustedProxies.Parse(args.Option("trusted-proxy") ?? Environment.GetEnvironmentVariable("DATAHUB_TRUSTED_PROXIES")),
             Jobs = args.Flag("no-jobs") || !settings.Jobs.Enabled ? null : settings.Jobs,
+            Freshness = settings.Freshness.Enabled ? settings.Freshness : null,
         };
         args.RejectUnknown();
 

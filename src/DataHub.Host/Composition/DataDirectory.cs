@@ -32,6 +32,9 @@ public sealed class DataDirectory(string root)
 
     public string JobsPath => Path.Combine(Root, "jobs.db");
 
+    /// <summary>The log file every verb and <c>serve</c> append to (JSON lines; see <see cref="FileLogProvider"/>).</summary>
+    public string LogPath => Path.Combine(Root, "logs", "datahub.log");
+
     /// <summary>Creates the folder and its parts, owner-only (0700 on Unix; see <see cref="FileModes"/>).</summary>
     public void EnsureExists()
     {

@@ -9,8 +9,9 @@ namespace DataHub.Host.Composition;
 /// <summary>The engine parts one instance shares: catalog, connectors and the ingestion runner.</summary>
 public sealed class DataHubEngine
 {
-    private DataHubEngine(DataDirectory data, DataHubCatalog catalog, IngestionRunner runner, TimeProvider time)
+    private DataHubEngine(DataDirectory data, DataHubCatalog catalog, IngestionRunner runner, TimeProvider time, ILoggerFactory loggers)
     {
+        Loggers = loggers;
         Data = data;
         Catalog = catalog;
         Runner = runner;
@@ -24,6 +25,9 @@ public sealed class DataHubEngine
     public IngestionRunner Runner { get; }
 
     public TimeProvider Time { get; }
+
+    /// <summary>Where this instance logs (the data folder's log file for the CLI and serve; tests pass a null factory).</summary>
+    public ILoggerFactory Loggers { get; }
 
     /// <summary>Environment variable naming a PostgreSQL catalog (an Npgsql connection string).</summary>
     public const string CatalogPostgresVariable = "DATAHUB_CATALOG_POSTGRES";
@@ -51,6 +55,6 @@ public sealed class DataHubEngine
         if (configure is not null) options = configure(options);
         var connectors = new ConnectorRegistry(ConnectorCatalog.BuiltIn());
         var runner = new IngestionRunner(catalog, connectors, options, time, loggers.CreateLogger<IngestionRunner>());
-        return new DataHubEngine(data, catalog, runner, time);
+        return new DataHubEngine(data, catalog, runner, time, loggers);
     }
 }

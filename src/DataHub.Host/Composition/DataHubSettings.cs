@@ -24,6 +24,8 @@ public sealed class DataHubSettings
 
     public JobsOptions Jobs { get; set; } = new();
 
+    public Freshness.FreshnessOptions Freshness { get; set; } = new();
+
     public sealed class CatalogSettings
     {
         /// <summary>Npgsql connection string of a PostgreSQL catalog (<c>--catalog-postgres</c>); empty for SQLite in the data folder.</summary>
@@ -100,6 +102,13 @@ public sealed class DataHubSettings
         {
             throw Bad("Jobs:TimeZone", $"时区“{Jobs.TimeZone}”不存在", "写 Asia/Shanghai（Linux 需安装 tzdata）");
         }
+        if (Freshness.CheckInterval < TimeSpan.FromSeconds(10) || Freshness.CheckInterval > TimeSpan.FromDays(1))
+            throw Bad("Freshness:CheckInterval", $"新鲜度检查间隔 {Freshness.CheckInterval} 超出范围", "设为 00:00:10 到 1.00:00:00 之间，默认 00:05:00");
+        if (Freshness.WebhookUrl is { Length: > 0 } hook && !(Uri.TryCreate(hook, UriKind.Absolute, out var hookUri) && hookUri.Scheme is "http" or "https"))
+            throw Bad("Freshness:WebhookUrl", $"告警地址“{hook}”不是有效的 http(s) URL", "例如 https://alerts.example.gov.cn/datahub；不需要告警推送就删掉这一项");
+        if (Freshness.WebhookAttempts is < 1 or > 20) throw Bad("Freshness:WebhookAttempts", $"告警推送尝试次数 {Freshness.WebhookAttempts} 超出范围", "设为 1 到 20，默认 5");
+        if (Freshness.WebhookRetryDelay < TimeSpan.Zero || Freshness.WebhookRetryDelay > TimeSpan.FromHours(1))
+            throw Bad("Freshness:WebhookRetryDelay", $"告警重试间隔 {Freshness.WebhookRetryDelay} 超出范围", "设为 00:00:00 到 01:00:00 之间，默认 00:00:10");
         if (!Uri.TryCreate(Urls.Split(';')[0].Trim(), UriKind.Absolute, out _)) throw Bad("Urls", $"监听地址“{Urls}”不是有效的 URL", "例如 http://127.0.0.1:5080；多个地址用分号隔开");
     }
 

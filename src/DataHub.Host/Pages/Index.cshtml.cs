@@ -28,10 +28,15 @@ public sealed class IndexModel : UiPage
 
     public int VisibleCount { get; private set; }
 
+    /// <summary>The datasets past their 更新周期 (names), for the badge on each card.</summary>
+    internal IReadOnlySet<string> Stale { get; private set; } = new HashSet<string>();
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var visible = await Service<UiCatalog>().VisibleAsync(Me, cancellationToken);
         VisibleCount = visible.Count;
+        var engine = Service<Composition.DataHubEngine>();
+        Stale = (await engine.Catalog.Datasets.FreshnessAsync(cancellationToken)).Where(f => f.Stale).Select(f => f.Dataset).ToHashSet(StringComparer.Ordinal);
         var searched = visible.Where(c => CatalogSearch.Matches(c, Query)).ToList();
         Results = searched.Where(c => Selected(c, null)).OrderBy(c => c.Entry.Title, StringComparer.Ordinal).ToList();
         Facets =

@@ -42,6 +42,8 @@ public sealed class CatalogDatasetGrants(DataHubCatalog catalog, TimeProvider ti
 
     public DatasetGrant? For(Principal principal, string datasetName)
     {
+        // A catalog dataset open to everyone signed in: its rows are those of the datasets granted to the caller.
+        if (datasetName == DataHub.Pipelines.Ingestion.FreshnessDataset.Name) return DatasetGrant.Full;
         var snapshot = _snapshot;
         if (snapshot is null || snapshot.Version != catalog.Signal.Version(ChangeKind.Grants))
         {

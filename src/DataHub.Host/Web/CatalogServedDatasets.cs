@@ -67,7 +67,7 @@ internal sealed class ServedDatasetsRefresher(CatalogServedDatasets datasets, Da
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Refreshing the served datasets from the catalog failed; serving the previous snapshot");
+                WebLog.RefreshFailed(logger, e);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

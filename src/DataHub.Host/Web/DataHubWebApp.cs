@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using DataHub.Host.Composition;
+using DataHub.Host.Freshness;
 using DataHub.Host.Jobs;
 using DataHub.Host.Web.Auth;
 using DataHub.Host.Web.Ui;
@@ -33,6 +34,9 @@ public sealed record WebOptions
     /// <summary>Scheduled ingestion and the dashboard at /hangfire; null runs no jobs in this host (tests, demo).</summary>
     public Jobs.JobsOptions? Jobs { get; init; }
 
+    /// <summary>Freshness checks, alerts and the Freshness entity set; null checks nothing in this host (tests, demo).</summary>
+    public Freshness.FreshnessOptions? Freshness { get; init; }
+
     /// <summary>
     /// Reverse proxies whose <c>X-Forwarded-*</c> headers are trusted (scheme, host and path prefix of
     /// nextLinks). Default none: the headers are ignored, so no client can rewrite nextLinks to another
@@ -62,6 +66,8 @@ public static class DataHubWebApp
         });
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("DataHub", LogLevel.Information);
+        // The console, and the engine's log (the data folder's logs/datahub.log when run by the CLI).
+        builder.Logging.AddProvider(new EngineLogProvider(engine.Loggers));
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(engine.Time);
         builder.Services.AddSingleton(options);
@@ -69,7 +75,9 @@ public static class DataHubWebApp
         builder.Services.AddDataHubAuthentication();
         builder.Services.AddFeeds(engine, options);
         builder.Services.AddDataHubUi(engine);
+        builder.Services.AddDataHubMetrics();
         if (options.Jobs is { Enabled: true } jobs) builder.Services.AddDataHubJobs(engine, jobs);
+        if (options.Freshness is { Enabled: true } freshness) builder.Services.AddDataHubFreshness(freshness);
         builder.Services.AddResponseCompression(o =>
         {
             o.EnableForHttps = true;
@@ -104,6 +112,7 @@ public static class DataHubWebApp
         app.MapFeeds();
         app.MapDataHubUi();
         app.MapRunReports();
+        app.MapDataHubMetrics();
         if (options.Jobs is { Enabled: true }) app.MapDataHubJobs();
         return app;
     }

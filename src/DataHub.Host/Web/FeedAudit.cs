@@ -26,7 +26,7 @@ internal static class FeedAudit
         }
         catch (Exception e)
         {
-            log.LogError(e, "The audit record could not be written; refusing to answer");
+            WebLog.AuditNotWritten(log, e);
             return null;
         }
     }
@@ -40,7 +40,7 @@ internal static class FeedAudit
         catch (Exception e)
         {
             // The reservation stays, marked INCOMPLETE: the auditor sees that an answer may have left.
-            log.LogError(e, "Completing audit record {Id} failed", id);
+            WebLog.AuditNotCompleted(log, e, id);
         }
     }
 
@@ -84,7 +84,7 @@ internal static class FeedAudit
         }
         catch (Exception e)
         {
-            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("DataHub.Feeds").LogError(e, "Recording a failed login failed");
+            WebLog.FailedLoginNotRecorded(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("DataHub.Feeds"), e);
         }
     }
 

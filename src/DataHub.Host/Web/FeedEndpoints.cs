@@ -68,6 +68,7 @@ internal static partial class FeedEndpoints
         {
             // The credentials handler answers 401 with the Basic challenge, or 429 when throttled.
             await http.ChallengeAsync(DataHubClaims.Scheme);
+            FeedMetrics.Record(new FeedOutcome(FeedEndpoint.Unknown, http.Response.StatusCode, null, null, 0, null, null, null), engine.Time.GetElapsedTime(started));
             return;
         }
 
@@ -96,15 +97,17 @@ internal static partial class FeedEndpoints
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Part of a 200 page may be out already: abort, so the client sees a failure, not a short page.
-            log.LogError(e, "Writing a feed page failed");
+            WebLog.PageWriteFailed(log, e);
             http.Features.Get<IHttpResponseBodyFeature>()?.Writer.CancelPendingFlush();
             http.Abort();
         }
         finally
         {
             var o = result.Outcome;
-            if (o.Failure is not null) log.LogWarning("Feed request failed: {Code} {Failure}", o.ErrorCode, o.Failure);
-            await FeedAudit.CompleteAsync(engine, auditId, o.StatusCode, o.RowsReturned, o.ErrorCode, engine.Time.GetElapsedTime(started), log);
+            if (o.Failure is not null) WebLog.FeedFailed(log, o.ErrorCode, o.Failure);
+            var elapsed = engine.Time.GetElapsedTime(started);
+            FeedMetrics.Record(o, elapsed);
+            await FeedAudit.CompleteAsync(engine, auditId, o.StatusCode, o.RowsReturned, o.ErrorCode, elapsed, log);
         }
     }
 

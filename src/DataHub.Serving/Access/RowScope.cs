@@ -14,14 +14,45 @@ namespace DataHub.Serving.Access;
 internal sealed record RowScope(string? Column, string Low, string High)
 {
     /// <summary>
+    /// For a platform catalog dataset (<see cref="DatasetSchema.DatasetField"/>): the column naming
+    /// the dataset a row describes, and the datasets the principal is granted; other rows are out of scope.
+    /// </summary>
+    public string? DatasetColumn { get; init; }
+
+    public IReadOnlyList<string> Datasets { get; init; } = [];
+
+    /// <summary>The scope as one SQL predicate with bound parameters, or null when every row is in scope.</summary>
+    public string? Predicate(Query.SqlStatement statement)
+    {
+        var parts = new List<string>(2);
+        if (Column is { } column)
+        {
+            var c = Query.SqlStatement.Identifier(column);
+            parts.Add($"{c} >= {statement.Param(Low)} AND {c} < {statement.Param(High)}");
+        }
+        if (DatasetColumn is { } datasetColumn)
+        {
+            parts.Add(Datasets.Count == 0
+                ? "FALSE"
+                : $"{Query.SqlStatement.Identifier(datasetColumn)} IN ({string.Join(", ", Datasets.Select(d => statement.Param(d)))})");
+        }
+        return parts.Count == 0 ? null : string.Join(" AND ", parts);
+    }
+
+    /// <summary>
     /// The scope of <paramref name="principal"/> on <paramref name="schema"/>, or a 403 when the
     /// principal's scope code is malformed, wider than its role allows, or the dataset has no scope
     /// column and the principal is not district-wide.
     /// </summary>
-    public static RowScope For(Principal principal, RolePolicy role, DatasetSchema schema)
+    public static RowScope For(Principal principal, RolePolicy role, DatasetSchema schema, Func<IReadOnlyList<string>>? grantedDatasets = null)
     {
         var level = CheckPrincipal(principal, role);
         var code = principal.ScopeCode;
+        if (schema.DatasetField is { } datasetField)
+        {
+            // A catalog dataset (freshness, quality): rows of granted datasets only, within the community scope if it has one.
+            return new RowScope(schema.ScopeField, code, code + "~") { DatasetColumn = datasetField, Datasets = grantedDatasets?.Invoke() ?? [] };
+        }
         if (schema.ScopeField is null)
         {
             return (int)level <= (int)DivisionLevel.District

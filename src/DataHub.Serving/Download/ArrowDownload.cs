@@ -1,77 +1,47 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using DataHub.Serving.Engine;
-using DataHub.Serving.Feed;
 using DataHub.Serving.Query;
-using DuckDB.NET.Data;
 
 namespace DataHub.Serving.Download;
 
 /// <summary>
 /// Arrow IPC stream format (<c>pyarrow.ipc.open_stream</c>, <c>polars.read_ipc_stream</c>), from
-/// DuckDB's own Arrow export in streaming mode: one record batch per DuckDB chunk, written as it
-/// comes, so memory holds about one chunk. Column names are the feed's property names.
+/// DuckDB's own Arrow export in streaming mode: one record batch per DuckDB chunk, written on a
+/// download worker into a <see cref="DownloadPipe"/> as it comes, so memory holds about one chunk
+/// and the pipe's few buffers. Column names are the feed's property names.
 /// </summary>
-internal sealed class ArrowDownload : FeedBody
+internal static class ArrowDownload
 {
-    private readonly DuckDBConnection connection;
-    private readonly DuckDBCommand command;
-    private readonly IArrowArrayStream arrow;
-    private int disposed;
-
-    private ArrowDownload(DuckDBConnection connection, DuckDBCommand command, IArrowArrayStream arrow)
-    {
-        this.connection = connection;
-        this.command = command;
-        this.arrow = arrow;
-    }
-
-    public static ArrowDownload Start(DuckDbEngine engine, SqlStatement statement, CancellationToken cancellationToken)
-    {
-        var connection = engine.Open();
-        DuckDBCommand? command = null;
-        try
+    public static StreamedDownload.Producer Producer(SqlStatement statement) =>
+        (session, pipe, cancellationToken) =>
         {
-            command = DuckDbCommands.Create(connection, statement);
+            using var command = DuckDbCommands.Create(session.Connection, statement);
             command.UseStreamingMode = true;
-            var arrow = DuckDbCommands.Run(command, c => c.ExecuteArrowStream(), cancellationToken);
-            return new ArrowDownload(connection, command, arrow);
-        }
-        catch
-        {
-            command?.Dispose();
-            connection.Dispose();
-            throw;
-        }
-    }
+            using var arrow = DuckDbCommands.Run(command, c => c.ExecuteArrowStream(), cancellationToken);
+            using var interrupt = cancellationToken.Register(static c => ((DuckDB.NET.Data.DuckDBCommand)c!).Cancel(), command);
+            // The first batch is fetched before the answer starts: a failure there is still an error answer.
+            var batch = Next(arrow, cancellationToken);
+            pipe.MarkStarted();
 
-    public override async Task<long> WriteAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        long rows = 0;
-        using (cancellationToken.Register(static c => ((DuckDBCommand)c!).Cancel(), command))
-        {
-            using var writer = new ArrowStreamWriter(stream, arrow.Schema, leaveOpen: true);
-            while (await arrow.ReadNextRecordBatchAsync(cancellationToken) is { } batch)
+            long rows = 0;
+            using (var writer = new ArrowStreamWriter(pipe.Writer, arrow.Schema, leaveOpen: true))
             {
-                using (batch)
+                while (batch is not null)
                 {
-                    await writer.WriteRecordBatchAsync(batch, cancellationToken);
-                    rows += batch.Length;
+                    using (batch)
+                    {
+                        writer.WriteRecordBatch(batch);
+                        rows += batch.Length;
+                    }
+                    batch = Next(arrow, cancellationToken);
                 }
+                writer.WriteEnd();
             }
-            await writer.WriteEndAsync(cancellationToken);
-        }
-        return rows;
-    }
+            return rows;
+        };
 
-    public override ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref disposed, 1) == 0)
-        {
-            arrow.Dispose();
-            command.Dispose();
-            connection.Dispose();
-        }
-        return ValueTask.CompletedTask;
-    }
+    // On a download worker: waiting synchronously is intended (DuckDB's Arrow stream completes synchronously anyway).
+    private static RecordBatch? Next(IArrowArrayStream arrow, CancellationToken cancellationToken) =>
+        arrow.ReadNextRecordBatchAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
 }

@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 using DataHub.Serving.Engine;
-using DataHub.Serving.Feed;
 using DataHub.Serving.Query;
-using DuckDB.NET.Data;
 using Microsoft.OData.Edm;
 
 namespace DataHub.Serving.Download;
@@ -13,76 +11,51 @@ namespace DataHub.Serving.Download;
 /// CSV written with CsvHelper (RFC 4180, CRLF), UTF-8 with a byte order mark so Excel detects it, or
 /// GBK on request. Values as the feed writes them: dates yyyy-MM-dd, instants ISO 8601 in UTC with
 /// 'Z', numbers invariant; text that Excel would run as a formula (= + - @ first) is escaped with '.
-/// CsvHelper writes synchronously, so it fills a small in-memory chunk that is copied to the response
-/// asynchronously whenever it passes 64 KiB: memory stays bounded whatever the row count.
+/// Written on a download worker (CsvHelper writes synchronously) into a <see cref="DownloadPipe"/>,
+/// whose bounded chunks the request sends: memory stays bounded whatever the row count.
 /// </summary>
-internal sealed class CsvDownload : FeedBody
+internal static class CsvDownload
 {
-    private const int ChunkBytes = 64 * 1024;
-    private readonly Reading reading;
-    private readonly IReadOnlyList<(string Header, EdmPrimitiveTypeKind Kind)> columns;
-    private readonly bool gbk;
-
-    private CsvDownload(Reading reading, IReadOnlyList<(string Header, EdmPrimitiveTypeKind Kind)> columns, bool gbk)
-    {
-        this.reading = reading;
-        this.columns = columns;
-        this.gbk = gbk;
-    }
-
-    public static CsvDownload Start(DuckDbEngine engine, SqlStatement statement, IReadOnlyList<(string Header, EdmPrimitiveTypeKind Kind)> columns, bool gbk, CancellationToken cancellationToken) =>
-        new(Reading.Start(engine, statement, cancellationToken), columns, gbk);
-
-    public override async Task<long> WriteAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        using var chunk = new MemoryStream(ChunkBytes * 2);
-        var options = new CsvWriterOptions
+    public static StreamedDownload.Producer Producer(SqlStatement statement, IReadOnlyList<(string Header, EdmPrimitiveTypeKind Kind)> columns, bool gbk) =>
+        (session, pipe, cancellationToken) =>
         {
-            WriteByteOrderMark = !gbk,
-            Injection = CsvInjection.Escape,
-            TrueValue = "true",
-            FalseValue = "false",
-            FormatProvider = CultureInfo.InvariantCulture,
-        };
-        var textWriter = gbk ? new StreamWriter(chunk, Gbk(), ChunkBytes, leaveOpen: true) : null;
-        await using var csv = textWriter is null ? CsvWriter.Create(chunk, options, leaveOpen: true) : CsvWriter.Create(textWriter, options, leaveOpen: false);
-        csv.WriteHeader(columns.Select(c => c.Header).ToArray());
-        var readers = columns.Select(c => ColumnReaders.For(c.Kind)).ToArray();
-        var reader = reading.Reader;
-        long rows = 0;
-        using (cancellationToken.Register(static c => ((DuckDBCommand)c!).Cancel(), reading.Command))
-        {
-            while (reader.Read())
+            using var reading = Reading.Start(session.Connection, statement, cancellationToken);
+            var reader = reading.Reader;
+            // The first chunk is fetched before the answer starts: a failure there is still an error answer.
+            var more = reader.Read();
+            pipe.MarkStarted();
+
+            var options = new CsvWriterOptions
+            {
+                WriteByteOrderMark = !gbk,
+                Injection = CsvInjection.Escape,
+                TrueValue = "true",
+                FalseValue = "false",
+                FormatProvider = CultureInfo.InvariantCulture,
+            };
+            var textWriter = gbk ? new StreamWriter(pipe.Writer, Gbk(), DownloadPipe.ChunkBytes, leaveOpen: true) : null;
+            using var csv = textWriter is null ? CsvWriter.Create(pipe.Writer, options, leaveOpen: true) : CsvWriter.Create(textWriter, options, leaveOpen: false);
+            csv.WriteHeader(columns.Select(c => c.Header).ToArray());
+            var readers = columns.Select(c => ColumnReaders.For(c.Kind)).ToArray();
+            long rows = 0;
+            while (more)
             {
                 for (var i = 0; i < readers.Length; i++) Write(csv, readers[i](reader, i));
                 csv.EndRecord();
                 rows++;
-                if (chunk.Length >= ChunkBytes || (rows & 1023) == 0)
-                {
-                    csv.Flush();
-                    await Drain(chunk, stream, cancellationToken);
-                }
+                if ((rows & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+                more = reader.Read();
             }
-        }
-        csv.Flush();
-        await Drain(chunk, stream, cancellationToken);
-        return rows;
-    }
-
-    public override ValueTask DisposeAsync() => reading.DisposeAsync();
+            csv.Flush();
+            textWriter?.Flush();
+            return rows;
+        };
 
     /// <summary>GBK (code page 936) from the code-pages provider .NET ships but does not register by default.</summary>
     public static Encoding Gbk()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         return Encoding.GetEncoding(936);
-    }
-
-    private static async Task Drain(MemoryStream chunk, Stream stream, CancellationToken cancellationToken)
-    {
-        if (chunk.Length == 0) return;
-        await stream.WriteAsync(chunk.GetBuffer().AsMemory(0, (int)chunk.Length), cancellationToken);
-        chunk.SetLength(0);
     }
 
     private static void Write(CsvWriter csv, object? value)

@@ -35,15 +35,7 @@ internal static class DownloadSql
         var translator = new ExpressionTranslator(query.View, statement);
         statement.Append("SELECT ").Append(string.Join(", ", query.Select.Select(c => $"{MaskSql.Project(c, statement, secret)} AS {SqlStatement.Identifier(c.Property)}")));
         statement.Append(" FROM read_parquet([").Append(string.Join(", ", files.Select(SqlStatement.Literal))).Append("]) WHERE ");
-        if (scope.Column is { } column)
-        {
-            var c = SqlStatement.Identifier(column);
-            statement.Append($"{c} >= {statement.Param(scope.Low)} AND {c} < {statement.Param(scope.High)}");
-        }
-        else
-        {
-            statement.Append("TRUE");
-        }
+        statement.Append(scope.Predicate(statement) ?? "TRUE");
         if (query.Filter is { } filter) statement.Append(" AND (").Append(translator.Predicate(filter.Expression)).Append(")");
         if (query.OrderBy.Count > 0)
         {

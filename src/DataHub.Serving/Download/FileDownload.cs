@@ -9,22 +9,22 @@ namespace DataHub.Serving.Download;
 
 /// <summary>
 /// Formats whose writers need a seekable file (XLSX is a zip; Parquet's footer comes last): the file
-/// is produced in the temp folder before the answer starts (so a failure is still an error answer),
-/// streamed asynchronously, and deleted when the body is disposed.
+/// is produced in the temp folder on a download worker before the answer starts (so a failure is
+/// still an error answer, and the download time budget applies), then streamed asynchronously
+/// without a worker, and deleted when the body is disposed.
 /// </summary>
 internal sealed class FileDownload(string path, long rows) : FeedBody
 {
     private int disposed;
 
     /// <summary>XLSX with MiniExcel, which writes rows as it enumerates them (one row in memory at a time).</summary>
-    public static FileDownload Xlsx(DuckDbEngine engine, SqlStatement statement, IReadOnlyList<(string Header, EdmPrimitiveTypeKind Kind)> columns, CancellationToken cancellationToken)
+    public static FileDownload Xlsx(QuerySession session, SqlStatement statement, IReadOnlyList<(string Header, EdmPrimitiveTypeKind Kind)> columns, CancellationToken cancellationToken)
     {
         var path = TempPath(".xlsx");
         try
         {
             long rows = 0;
-            var reading = Reading.Start(engine, statement, cancellationToken);
-            try
+            using (var reading = Reading.Start(session.Connection, statement, cancellationToken))
             {
                 var readers = columns.Select(c => ColumnReaders.For(c.Kind)).ToArray();
                 IEnumerable<Dictionary<string, object?>> Rows()
@@ -44,10 +44,6 @@ internal sealed class FileDownload(string path, long rows) : FeedBody
                 }
                 MiniExcel.SaveAs(path, Rows(), printHeader: true, sheetName: "数据", excelType: ExcelType.XLSX, overwriteFile: true);
             }
-            finally
-            {
-                reading.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
             return new FileDownload(path, Math.Min(rows, DownloadEndpoint.MaxXlsxRows));
         }
         catch
@@ -58,7 +54,7 @@ internal sealed class FileDownload(string path, long rows) : FeedBody
     }
 
     /// <summary>Parquet by DuckDB's own COPY of the scoped, masked statement.</summary>
-    public static FileDownload Parquet(DuckDbEngine engine, SqlStatement statement, CancellationToken cancellationToken)
+    public static FileDownload Parquet(QuerySession session, SqlStatement statement, CancellationToken cancellationToken)
     {
         var path = TempPath(".parquet");
         try
@@ -66,8 +62,7 @@ internal sealed class FileDownload(string path, long rows) : FeedBody
             var copy = new SqlStatement();
             copy.Append("COPY (").Append(statement.Text).Append(") TO ").Append(SqlStatement.Literal(path)).Append(" (FORMAT parquet, COMPRESSION zstd)");
             foreach (var parameter in statement.Parameters) copy.Param(parameter.Value!);
-            using var connection = engine.Open();
-            using var command = DuckDbCommands.Create(connection, copy);
+            using var command = DuckDbCommands.Create(session.Connection, copy);
             // COPY answers the number of rows it wrote as its affected-row count.
             long rows = DuckDbCommands.Run(command, c => c.ExecuteNonQuery(), cancellationToken);
             return new FileDownload(path, rows);

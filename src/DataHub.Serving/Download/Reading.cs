@@ -6,52 +6,44 @@ namespace DataHub.Serving.Download;
 
 /// <summary>
 /// An executed statement in DuckDB's streaming mode (results fetched chunk by chunk as they are
-/// read, never materialised) with the connection and command it owns.
+/// read, never materialised) on a download worker's connection, with the command it owns. While it
+/// is open, the token interrupts DuckDB (a cancelled request, a stopped download, the time budget).
 /// </summary>
-internal sealed class Reading : IAsyncDisposable
+internal sealed class Reading : IDisposable
 {
-    private int disposed;
+    private readonly CancellationTokenRegistration registration;
 
-    private Reading(DuckDBConnection connection, DuckDBCommand command, DuckDBDataReader reader)
+    private Reading(DuckDBCommand command, DuckDBDataReader reader, CancellationToken cancellationToken)
     {
-        Connection = connection;
         Command = command;
         Reader = reader;
+        registration = cancellationToken.Register(static c => ((DuckDBCommand)c!).Cancel(), command);
     }
-
-    public DuckDBConnection Connection { get; }
 
     public DuckDBCommand Command { get; }
 
     public DuckDBDataReader Reader { get; }
 
-    public static Reading Start(DuckDbEngine engine, SqlStatement statement, CancellationToken cancellationToken)
+    public static Reading Start(DuckDBConnection connection, SqlStatement statement, CancellationToken cancellationToken)
     {
-        var connection = engine.Open();
-        DuckDBCommand? command = null;
+        var command = DuckDbCommands.Create(connection, statement);
         try
         {
-            command = DuckDbCommands.Create(connection, statement);
             command.UseStreamingMode = true;
             var reader = DuckDbCommands.Reader(command, cancellationToken);
-            return new Reading(connection, command, reader);
+            return new Reading(command, reader, cancellationToken);
         }
         catch
         {
-            command?.Dispose();
-            connection.Dispose();
+            command.Dispose();
             throw;
         }
     }
 
-    public ValueTask DisposeAsync()
+    public void Dispose()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 0)
-        {
-            Reader.Dispose();
-            Command.Dispose();
-            Connection.Dispose();
-        }
-        return ValueTask.CompletedTask;
+        registration.Dispose();
+        Reader.Dispose();
+        Command.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using DataHub.Core.Failures;
@@ -8,19 +7,18 @@ namespace DataHub.Serving.Engine;
 
 /// <summary>
 /// One in-memory DuckDB database for the process, its settings applied once (<c>SET GLOBAL</c>), and
-/// a fixed set of query workers: dedicated threads, each with one long-lived connection and its own
-/// prepared statements, fed from one bounded queue. DuckDB.NET runs synchronously, so keeping its
+/// two fixed sets of workers (query workers, and download workers that may hold their connection while
+/// a client reads a download): dedicated threads, each with one long-lived connection and its own
+/// prepared statements, fed from a bounded queue per set. DuckDB.NET runs synchronously, so keeping its
 /// work on these threads leaves the thread pool (HTTP, health checks) free under any feed load.
 /// Register it as a singleton; disposing it stops the workers and closes the database.
 /// </summary>
 public sealed class DuckDbEngine : IDisposable
 {
     private readonly DuckDBConnection root;
-    private readonly BlockingCollection<QueryWork> queue;
-    private readonly QueryWorker[] workers;
-    private readonly ServingOptions options;
+    private readonly WorkerLane queries;
+    private readonly WorkerLane downloads;
     private readonly Lock gate = new();
-    private int running;
     private bool disposed;
 
     /// <summary>Opens the database, checks the settings and starts the workers; throws a config <see cref="DataHubException"/> if DuckDB refuses the settings.</summary>
@@ -28,7 +26,6 @@ public sealed class DuckDbEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        this.options = options;
         root = new DuckDBConnection("DataSource=:memory:");
         try
         {
@@ -49,16 +46,19 @@ public sealed class DuckDbEngine : IDisposable
             root.Dispose();
             throw new DataHubException(FailureKind.Config, "SERVING_OPTIONS_INVALID", "DuckDB 拒绝了服务配置（内存上限或线程数）。", where: "ServingOptions", inner: ex);
         }
-        queue = new BlockingCollection<QueryWork>(new ConcurrentQueue<QueryWork>(), options.MaxQueuedQueries);
-        workers = new QueryWorker[options.QueryWorkers];
-        for (var i = 0; i < workers.Length; i++) workers[i] = new QueryWorker(this, i);
+        queries = new WorkerLane(this, "worker", options.QueryWorkers, options.MaxQueuedQueries, options.QueryTimeout, options.QueueTimeout);
+        // The download gate admits at most MaxConcurrentDownloads, one worker each: nothing waits long in this queue.
+        downloads = new WorkerLane(this, "download", options.MaxConcurrentDownloads, options.MaxConcurrentDownloads, options.DownloadTimeout, options.QueueTimeout);
     }
 
     /// <summary>Queries waiting for a worker.</summary>
-    public int Queued => queue.Count;
+    public int Queued => queries.Queued;
 
     /// <summary>Queries a worker is executing now.</summary>
-    public int Running => Volatile.Read(ref running);
+    public int Running => queries.Running;
+
+    /// <summary>Downloads a download worker is executing (or streaming) now.</summary>
+    public int DownloadsRunning => downloads.Running;
 
     /// <summary>A new open connection to the shared database (settings are global). The caller disposes it. For tests and the benchmark; requests go through <see cref="RunAsync{T}"/>.</summary>
     internal DuckDBConnection Open()
@@ -88,7 +88,17 @@ public sealed class DuckDbEngine : IDisposable
     /// Throws <see cref="EngineBusyException"/> when the queue is full or the work waited longer than
     /// <see cref="ServingOptions.QueueTimeout"/>, <see cref="QueryTimeoutException"/> when the budget ran out.
     /// </summary>
-    internal Task<T> RunAsync<T>(Func<QuerySession, CancellationToken, T> work, CancellationToken cancellationToken)
+    internal Task<T> RunAsync<T>(Func<QuerySession, CancellationToken, T> work, CancellationToken cancellationToken) =>
+        Enqueue(queries, work, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync{T}"/> on a download worker, with the download budget
+    /// (<see cref="ServingOptions.DownloadTimeout"/>): the work may block while its client reads.
+    /// </summary>
+    internal Task<T> RunDownloadAsync<T>(Func<QuerySession, CancellationToken, T> work, CancellationToken cancellationToken) =>
+        Enqueue(downloads, work, cancellationToken);
+
+    private Task<T> Enqueue<T>(WorkerLane lane, Func<QuerySession, CancellationToken, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var item = new QueryWork<T>(work, cancellationToken, Stopwatch.GetTimestamp());
@@ -96,7 +106,7 @@ public sealed class DuckDbEngine : IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            added = queue.TryAdd(item);
+            added = lane.TryAdd(item);
         }
         if (!added) throw new EngineBusyException();
         return item.Task;
@@ -108,33 +118,12 @@ public sealed class DuckDbEngine : IDisposable
         {
             if (disposed) return;
             disposed = true;
-            queue.CompleteAdding();
+            queries.CompleteAdding();
+            downloads.CompleteAdding();
         }
-        foreach (var worker in workers) worker.Join();
-        queue.Dispose();
+        queries.Join();
+        downloads.Join();
         root.Dispose();
-    }
-
-    internal void WorkerLoop(QuerySession session)
-    {
-        var (timeout, queueTimeout) = (options.QueryTimeout, options.QueueTimeout);
-        foreach (var item in queue.GetConsumingEnumerable())
-        {
-            if (Stopwatch.GetElapsedTime(item.Queued) > queueTimeout)
-            {
-                item.Fail(new EngineBusyException());
-                continue;
-            }
-            Interlocked.Increment(ref running);
-            try
-            {
-                if (!item.Run(session, timeout)) session.Reset();
-            }
-            finally
-            {
-                Interlocked.Decrement(ref running);
-            }
-        }
     }
 
     internal QuerySession NewSession() => new(this);

@@ -34,7 +34,9 @@ internal sealed class QueryWork<T>(Func<QuerySession, CancellationToken, T> work
         }
         session.QueueWait = Stopwatch.GetElapsedTime(Queued);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
-        limit.CancelAfter(budget);
+        // Timers resolve milliseconds: a budget under one is spent before the work starts.
+        if (budget < TimeSpan.FromMilliseconds(1)) limit.Cancel();
+        else limit.CancelAfter(budget);
         try
         {
             completion.TrySetResult(work(session, limit.Token));

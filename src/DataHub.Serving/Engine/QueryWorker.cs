@@ -1,20 +1,20 @@
 namespace DataHub.Serving.Engine;
 
-/// <summary>A dedicated background thread that executes queued queries on its own long-lived DuckDB connection.</summary>
+/// <summary>A dedicated background thread that executes queued work on its own long-lived DuckDB connection.</summary>
 internal sealed class QueryWorker
 {
     private readonly Thread thread;
 
-    public QueryWorker(DuckDbEngine engine, int index)
+    public QueryWorker(DuckDbEngine engine, WorkerLane lane, string name, int index)
     {
         thread = new Thread(() =>
         {
             using var session = new SessionHolder(engine);
-            engine.WorkerLoop(session.Session);
+            lane.Loop(session.Session);
         })
         {
             IsBackground = true,
-            Name = "DataHub DuckDB worker " + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Name = $"DataHub DuckDB {name} {index.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
         };
         thread.Start();
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DataHub.Serving.Access;
 using DataHub.Serving.Engine;
 using DataHub.Serving.Query;
@@ -9,11 +10,13 @@ namespace DataHub.Serving.Feed;
 /// <summary>
 /// <c>{EntitySet}('key')</c>: one entity, read with the principal's row scope in the WHERE and its
 /// masks in the projection, exactly like a page row. A key outside the scope is the same 404 as a
-/// key that does not exist, so the answer does not reveal that the row exists elsewhere.
+/// key that does not exist, so the answer does not reveal that the row exists elsewhere. The lookup
+/// runs like a page: admitted by the gate, on a query worker (its statement text is the same for
+/// every key, so it stays prepared), under the query time budget; the entity is serialised there.
 /// </summary>
 internal static class EntityEndpoint
 {
-    public static FeedResult Handle(FeedContext context, Uri serviceRoot, FeedQuery query, ServedDataset dataset, RowScope scope, OutcomeState outcome, CancellationToken cancellationToken)
+    public static FeedWork Plan(FeedContext context, Uri serviceRoot, FeedQuery query, ServedDataset dataset, RowScope scope)
     {
         if (!query.View.RowsAllowed)
         {
@@ -29,37 +32,41 @@ internal static class EntityEndpoint
         var projections = query.Select.Select((c, i) => $"{MaskSql.Project(c, statement, context.Options.Secret)} AS {PageSql.ValueAlias(i)}");
         statement.Append("SELECT ").Append(string.Join(", ", projections));
         statement.Append(" FROM read_parquet([").Append(string.Join(", ", dataset.ParquetFiles.Select(SqlStatement.Literal))).Append("]) WHERE ");
-        if (scope.Column is { } column)
-        {
-            var c = SqlStatement.Identifier(column);
-            statement.Append($"{c} >= {statement.Param(scope.Low)} AND {c} < {statement.Param(scope.High)} AND ");
-        }
+        if (scope.Predicate(statement) is { } inScope) statement.Append(inScope).Append(" AND ");
         statement.Append($"{SqlStatement.Identifier(query.View.Key.Column)} = {statement.Param(Literals.ToParameter(key))} LIMIT 1");
+        var readers = query.Select.Select(c => ColumnReaders.For(c.Kind)).ToArray();
 
-        ODataProperty[] properties;
-        using (var connection = context.Engine.Open())
-        using (var command = DuckDbCommands.Create(connection, statement))
-        using (var reader = DuckDbCommands.Reader(command, cancellationToken))
+        return (session, outcome, ct) =>
         {
-            if (!reader.Read()) throw FeedError.NotFound($"数据集“{dataset.Schema.Title}”中没有这条记录，或它不在您的数据范围内。");
-            properties = query.Select.Select((c, i) => new ODataProperty { Name = c.Property, Value = ColumnReaders.For(c.Kind)(reader, i) }).ToArray();
-        }
-        outcome.RowsReturned = 1;
-        return new FeedResult(200, ResponseHeaders.For(ResponseHeaders.Json), new EntityBody(query, serviceRoot, properties), outcome);
-    }
-
-    private sealed class EntityBody(FeedQuery query, Uri serviceRoot, ODataProperty[] properties) : FeedBody
-    {
-        public override async Task<long> WriteAsync(Stream stream, CancellationToken cancellationToken)
-        {
-            var model = query.Model;
-            var settings = ResponseHeaders.WriterSettings(serviceRoot, new ODataUri { ServiceRoot = serviceRoot, Path = query.Path, SelectAndExpand = query.SelectClause });
-            await using var messageWriter = new ODataMessageWriter((IODataResponseMessageAsync)new ODataResponseMessage(stream), settings, model.Model);
-            var writer = await messageWriter.CreateODataResourceWriterAsync(model.Set, model.Set.EntityType);
-            await writer.WriteStartAsync(new ODataResource { Properties = properties });
-            await writer.WriteEndAsync();
-            await writer.FlushAsync();
-            return 1;
-        }
+            var started = Stopwatch.GetTimestamp();
+            ODataProperty[] properties;
+            using (var reader = DuckDbCommands.Reader(session.Command(statement), ct))
+            {
+                if (!reader.Read()) throw FeedError.NotFound($"数据集“{dataset.Schema.Title}”中没有这条记录，或它不在您的数据范围内。");
+                outcome.Timings.Execute = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                properties = query.Select.Select((c, i) => new ODataProperty { Name = c.Property, Value = readers[i](reader, i) }).ToArray();
+            }
+            var written = Stopwatch.GetTimestamp();
+            var buffer = new PooledBuffer();
+            try
+            {
+                var settings = ResponseHeaders.WriterSettings(serviceRoot, new ODataUri { ServiceRoot = serviceRoot, Path = query.Path, SelectAndExpand = query.SelectClause });
+                using (var messageWriter = new ODataMessageWriter(new BufferedResponseMessage(new BufferStream(buffer)), settings, query.Model.Model))
+                {
+                    var writer = messageWriter.CreateODataResourceWriter(query.Model.Set, query.Model.Set.EntityType);
+                    writer.WriteStart(new ODataResource { Properties = properties });
+                    writer.WriteEnd();
+                    writer.Flush();
+                }
+                outcome.Timings.Write = Stopwatch.GetElapsedTime(written).TotalMilliseconds;
+                outcome.RowsReturned = 1;
+                return new PageBody(buffer, 1);
+            }
+            catch
+            {
+                buffer.Dispose();
+                throw;
+            }
+        };
     }
 }

@@ -14,7 +14,8 @@ namespace DataHub.Serving.Feed;
 /// within the complexity budget. Only then is the request admitted (else 503) and its DuckDB work
 /// queued for a query worker: the count (when asked), the scope window (default order, wider than a
 /// community), the page query and the JSON of its rows, all before any header is sent, so their
-/// failures are proper error answers.
+/// failures are proper error answers. Key lookups and <c>$apply</c> run the same way; downloads on
+/// download workers behind their own gate (<see cref="Download.DownloadEndpoint"/>).
 /// </summary>
 internal static class EntitySetEndpoint
 {
@@ -52,7 +53,7 @@ internal static class EntitySetEndpoint
             throw new FeedError(410, "VERSION_GONE",
                 $"数据集“{current.Schema.Title}”在分页读取期间发布了新版本，所读取的旧版本（第 {token.Version} 版）已不再保留。请重新刷新，从第一页读取最新版本。");
 
-        var scope = RowScope.For(principal, context.Policy.For(principal.Role), dataset.Schema);
+        var scope = RowScope.For(principal, context.Policy.For(principal.Role), dataset.Schema, () => context.GrantedNames(principal));
         var model = context.Models.Feed(dataset, principal.Role, grant)
             ?? throw FeedError.Forbidden($"当前角色无权访问数据集“{dataset.Schema.Title}”。");
         if (dataset.ParquetFiles.Count == 0) throw new InvalidOperationException($"Version {dataset.Version} of {dataset.Schema.Name} has no Parquet files.");
@@ -62,64 +63,71 @@ internal static class EntitySetEndpoint
         var requestUri = new Uri(serviceRoot.AbsoluteUri + route.RawPath + request.RequestUri.Query, UriKind.Absolute);
         var query = FeedQueryParser.Parse(model, serviceRoot, requestUri, raw, token, context.Options);
         QueryBudget.Check(query, context.Options);
-        // Key lookups, downloads and $apply have endpoints of their own (they open their own
-        // connection; moving them onto the query workers and behind the gate is listed as open work).
-        if (route.Endpoint == FeedEndpoint.Entity) return EntityEndpoint.Handle(context, serviceRoot, query, dataset, scope, outcome, cancellationToken);
+        // Downloads run on download workers behind a gate of their own (they hold a connection while
+        // the client reads); everything else on a query worker behind the admission gate.
         if (route.Endpoint == FeedEndpoint.Feed && Download.DownloadFormat.Parse(raw.Value("$format")) is { } download)
         {
-            return Download.DownloadEndpoint.Handle(context, query, dataset, scope, download, outcome, cancellationToken);
+            outcome.Timings.Plan = Stopwatch.GetElapsedTime(planned).TotalMilliseconds;
+            return await Download.DownloadEndpoint.HandleAsync(context, query, dataset, scope, download, outcome, cancellationToken);
         }
-        if (ApplyEndpoint.Handles(query, route)) return ApplyEndpoint.Handle(context, request, serviceRoot, route, raw, query, dataset, scope, outcome, cancellationToken);
-        var work = route.Endpoint == FeedEndpoint.Count
-            ? CountWork(query, dataset, scope)
-            : PageWork(context, request, serviceRoot, route, raw, query, dataset, scope, out var applied);
-        outcome.Timings.Plan = Stopwatch.GetElapsedTime(planned).TotalMilliseconds;
-
-        var lease = context.Gate.TryEnter()
-            ?? throw FeedError.Busy("SERVER_BUSY", "服务器繁忙，同时处理的查询已达上限，请稍后重试。", context.Options.RetryAfterSeconds);
-        try
+        FeedWork work;
+        List<KeyValuePair<string, string>> headers;
+        if (route.Endpoint == FeedEndpoint.Entity)
         {
-            var done = await context.Engine.RunAsync((session, ct) =>
-            {
-                outcome.Timings.Queue = session.QueueWait.TotalMilliseconds;
-                return work(session, outcome, ct);
-            }, cancellationToken);
-            var headers = ResponseHeaders.For(route.Endpoint == FeedEndpoint.Count ? ResponseHeaders.Text : ResponseHeaders.Json);
+            work = EntityEndpoint.Plan(context, serviceRoot, query, dataset, scope);
+            headers = ResponseHeaders.For(ResponseHeaders.Json);
+        }
+        else if (ApplyEndpoint.Handles(query, route))
+        {
+            work = ApplyEndpoint.Plan(context, request, serviceRoot, route, raw, query, dataset, scope);
+            headers = ResponseHeaders.For(route.Endpoint == FeedEndpoint.Count ? ResponseHeaders.Text : ResponseHeaders.Json);
+            if (ApplyEndpoint.Applied(context, request, route) is { } preference) headers.Add(new("Preference-Applied", preference));
+        }
+        else if (route.Endpoint == FeedEndpoint.Count && query.Filter is null && context.ScopeCounts.TryGet(dataset) is { } counts)
+        {
+            // Counted once per version: no DuckDB work, so neither the gate nor a worker.
+            var total = counts.Count(scope);
+            outcome.TotalCount = total;
+            outcome.Timings.Plan = Stopwatch.GetElapsedTime(planned).TotalMilliseconds;
+            headers = ResponseHeaders.For(ResponseHeaders.Text);
+            if (context.Options.ServerTiming) headers.Add(new("Server-Timing", outcome.Timings.ToServerTiming()));
+            return new FeedResult(200, headers, new BytesBody(Encoding.UTF8.GetBytes(total.ToString(CultureInfo.InvariantCulture))), outcome);
+        }
+        else
+        {
+            work = route.Endpoint == FeedEndpoint.Count
+                ? CountWork(context, query, dataset, scope)
+                : PageWork(context, request, serviceRoot, route, raw, query, dataset, scope);
+            headers = ResponseHeaders.For(route.Endpoint == FeedEndpoint.Count ? ResponseHeaders.Text : ResponseHeaders.Json);
             if (route.Endpoint == FeedEndpoint.Feed && PageSize.Resolve(request.Prefer, request.PageSize, context.Options).Applied is { } preference)
             {
                 headers.Add(new("Preference-Applied", preference));
             }
-            if (context.Options.ServerTiming) headers.Add(new("Server-Timing", outcome.Timings.ToServerTiming()));
-            return new FeedResult(200, headers, done, outcome, lease);
         }
-        catch
-        {
-            lease.Dispose();
-            throw;
-        }
+        outcome.Timings.Plan = Stopwatch.GetElapsedTime(planned).TotalMilliseconds;
+        return await AdmittedWork.RunAsync(context, work, headers, outcome, cancellationToken);
     }
 
-    private delegate FeedBody Work(QuerySession session, OutcomeState outcome, CancellationToken cancellationToken);
-
-    private static Work CountWork(FeedQuery query, ServedDataset dataset, RowScope scope)
+    private static FeedWork CountWork(FeedContext context, FeedQuery query, ServedDataset dataset, RowScope scope)
     {
-        var statement = PageSql.Count(query, dataset.ParquetFiles, scope);
+        var statement = query.Filter is null ? null : PageSql.Count(query, dataset.ParquetFiles, scope);
         return (session, outcome, ct) =>
         {
             var started = Stopwatch.GetTimestamp();
-            var count = DuckDbCommands.Scalar(session, statement, ct);
+            // Without a filter: the version's counts per scope code (loaded here once, then from memory).
+            var count = statement is null ? context.ScopeCounts.Get(session, dataset, ct).Count(scope) : DuckDbCommands.Scalar(session, statement, ct);
             outcome.Timings.Execute = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             outcome.TotalCount = count;
             return new BytesBody(Encoding.UTF8.GetBytes(count.ToString(CultureInfo.InvariantCulture)));
         };
     }
 
-    private static Work PageWork(FeedContext context, FeedRequest request, Uri serviceRoot, FeedRoute route, RawQuery raw,
-        FeedQuery query, ServedDataset dataset, RowScope scope, out string? applied)
+    private static FeedWork PageWork(FeedContext context, FeedRequest request, Uri serviceRoot, FeedRoute route, RawQuery raw,
+        FeedQuery query, ServedDataset dataset, RowScope scope)
     {
-        (var pageSize, applied) = PageSize.Resolve(request.Prefer, request.PageSize, context.Options);
+        var (pageSize, _) = PageSize.Resolve(request.Prefer, request.PageSize, context.Options);
         var plan = PagePlan.Of(query.Top, query.Skip, query.Token?.Returned ?? 0, query.Token is null, pageSize);
-        var count = query.Count ? PageSql.Count(query, dataset.ParquetFiles, scope) : null;
+        var count = query.Count && query.Filter is not null ? PageSql.Count(query, dataset.ParquetFiles, scope) : null;
         var window = PageSql.HasScopeWindow(query, scope) && plan.Offset + plan.Fetch > 0 ? PageSql.Window(query, dataset.ParquetFiles, scope) : null;
         var contextUrl = context.ContextUrls.For(query, serviceRoot, raw.Value("$select"));
         var maxBytes = context.Options.MaxPageBytes;
@@ -128,9 +136,9 @@ internal static class EntitySetEndpoint
         {
             var started = Stopwatch.GetTimestamp();
             long? total = null;
-            if (count is not null)
+            if (query.Count)
             {
-                total = DuckDbCommands.Scalar(session, count, ct);
+                total = count is null ? context.ScopeCounts.Get(session, dataset, ct).Count(scope) : DuckDbCommands.Scalar(session, count, ct);
                 outcome.TotalCount = total;
             }
             var bound = window is null ? null : ScopeWindow.UpperBound(session, window, plan.Offset + plan.Fetch, ct);

@@ -26,7 +26,13 @@ internal sealed class FeedContext(IServedDatasets datasets, IDatasetGrants grant
 
     public AdmissionGate Gate { get; } = new(options.MaxConcurrentRequests);
 
+    /// <summary>Downloads admitted at once (each on a download worker of its own).</summary>
+    public AdmissionGate DownloadGate { get; } = new(options.MaxConcurrentDownloads);
+
     public ContextUrls ContextUrls { get; } = new();
+
+    /// <summary>Rows per scope code of recent versions: unfiltered counts without DuckDB.</summary>
+    public ScopeCountCache ScopeCounts { get; } = new();
 
     /// <summary>
     /// The datasets <paramref name="principal"/> may open (current, or version <paramref name="version"/>
@@ -40,11 +46,14 @@ internal sealed class FeedContext(IServedDatasets datasets, IDatasetGrants grant
         var visible = new List<(ServedDataset, DatasetGrant)>();
         foreach (var d in Served(version))
         {
-            if (d.Schema.ScopeField is null && !districtWide) continue;
+            if (d.Schema.ScopeField is null && d.Schema.DatasetField is null && !districtWide) continue;
             if (Grants.For(principal, d.Schema.Name) is { } grant) visible.Add((d, grant));
         }
         return visible;
     }
+
+    /// <summary>The names of the current datasets <paramref name="principal"/> may open: the rows a catalog dataset shows it.</summary>
+    public IReadOnlyList<string> GrantedNames(Principal principal) => Visible(principal).Select(v => v.Dataset.Schema.Name).ToArray();
 
     /// <summary>The dataset behind an entity set (current or pinned to <paramref name="version"/>) with the principal's grant, or null when it is unknown or not granted (the same answer).</summary>
     public (ServedDataset Dataset, DatasetGrant Grant)? FindGranted(Principal principal, string? entitySet, long? version = null)

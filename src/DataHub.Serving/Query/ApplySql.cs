@@ -56,9 +56,7 @@ internal static class ApplySql
     {
         var apply = query.Apply ?? throw new InvalidOperationException("The query has no $apply.");
         var sql = "SELECT * FROM read_parquet([" + string.Join(", ", files.Select(SqlStatement.Literal)) + "]) WHERE "
-            + (scope.Column is { } column
-                ? $"{SqlStatement.Identifier(column)} >= {statement.Param(scope.Low)} AND {SqlStatement.Identifier(column)} < {statement.Param(scope.High)}"
-                : "TRUE");
+            + (scope.Predicate(statement) ?? "TRUE");
         ApplyScope? current = null;
         IReadOnlyList<ApplyColumn>? columns = null;
         var step = 0;

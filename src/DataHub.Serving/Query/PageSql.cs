@@ -92,12 +92,7 @@ internal static class PageSql
     {
         statement.Append(" FROM read_parquet([").Append(string.Join(", ", files.Select(SqlStatement.Literal))).Append("])");
         statement.Append(" WHERE ");
-        string? inScope = null;
-        if (scope.Column is { } column)
-        {
-            var c = SqlStatement.Identifier(column);
-            inScope = $"{c} >= {statement.Param(scope.Low)} AND {c} < {statement.Param(scope.High)}";
-        }
+        var inScope = scope.Predicate(statement);
         var guarded = new List<string>(2);
         if (query.Filter is { } filter) guarded.Add("(" + translator.Predicate(filter.Expression) + ")");
         if (keyset is not null && query.Token is { } token) guarded.Add(KeysetPredicate.Build(keyset, token.Values, statement));

@@ -17,7 +17,7 @@ public sealed partial class SharedSchemaFilesTests
     private static readonly string[] ExpectedDatasets =
     [
         "address", "address_match", "care_household_list", "care_visit_list", "community_enterprise", "community_profile",
-        "community_stats", "enterprise", "health", "house_occupancy", "housing", "lineage", "person_link", "population", "quality",
+        "community_stats", "enterprise", "freshness", "health", "house_occupancy", "housing", "lineage", "person_link", "population", "quality",
     ];
 
     // The derivations the pipeline implements (schemas/README.md, "Derived fields"): a schema that
@@ -31,7 +31,19 @@ public sealed partial class SharedSchemaFilesTests
 
     private static readonly MaskKind[] StringOnlyMasks = [MaskKind.IdNumber, MaskKind.Phone, MaskKind.Name, MaskKind.Address, MaskKind.Hash];
 
-    public static TheoryData<string> Datasets => new(ExpectedDatasets);
+    // The rules below are for the datasets departments feed (and the quality figures); the derived
+    // datasets are computed by the platform with keys and scopes of their own (docs/DERIVED.md) and
+    // are checked by loading (above) and by their own tests.
+    private static readonly string[] DerivedDatasets =
+    [
+        "address_match", "care_household_list", "care_visit_list", "community_enterprise", "community_profile",
+        "community_stats", "house_occupancy", "lineage", "person_link",
+    ];
+
+    public static TheoryData<string> Datasets => new(ExpectedDatasets.Except(DerivedDatasets));
+
+    /// <summary>The datasets of rows about residents, places and units: all but freshness, a catalog dataset (one row per dataset, no community).</summary>
+    public static TheoryData<string> RowDatasets => new(ExpectedDatasets.Where(d => d != "freshness"));
 
     // OData CSDL SimpleIdentifier, restricted to letters (Chinese included), digits and '_'.
     [GeneratedRegex(@"^[\p{L}_][\p{L}\p{Nd}_]{0,127}$")]
@@ -155,7 +167,7 @@ public sealed partial class SharedSchemaFilesTests
     }
 
     [Theory]
-    [MemberData(nameof(Datasets))]
+    [MemberData(nameof(RowDatasets))]
     public void ScopeField_Dataset_IsRequiredCommunityCodeWithDerivedNameAndStreet(string dataset)
     {
         var schema = SchemaLoader.Get(dataset);
@@ -173,7 +185,7 @@ public sealed partial class SharedSchemaFilesTests
     }
 
     [Theory]
-    [MemberData(nameof(Datasets))]
+    [MemberData(nameof(RowDatasets))]
     public void VersionField_Dataset_IsUpdatedAtDateTime(string dataset)
     {
         var schema = SchemaLoader.Get(dataset);

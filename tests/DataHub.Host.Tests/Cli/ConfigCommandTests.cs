@@ -31,6 +31,23 @@ public sealed class ConfigCommandTests
     }
 
     [Fact]
+    public async Task FreshnessWebhook_ShownWithoutItsToken_AndABadUrlIsRefused()
+    {
+        using var dir = new TempDirectory("config");
+        await File.WriteAllTextAsync(dir.File("appsettings.json"), """{ "Freshness": { "WebhookUrl": "https://alerts.example.gov.cn/hook?token=t0p-secret", "CheckInterval": "00:01:00" } }""");
+        var (code, stdout, _) = await Run("config", "show", "--data", dir.Path);
+        Assert.Equal(CommandLine.Ok, code);
+        Assert.Contains("https://alerts.example.gov.cn:443/hook (***)", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("t0p-secret", stdout, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(dir.File("appsettings.json"), """{ "Freshness": { "WebhookUrl": "alerts.example.gov.cn" } }""");
+        var (bad, _, stderr) = await Run("config", "show", "--data", dir.Path);
+        Assert.Equal(CommandLine.Failed, bad);
+        Assert.Contains("Freshness:WebhookUrl", stderr, StringComparison.Ordinal);
+        Assert.Contains("DATAHUB__Freshness__WebhookUrl", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadValue_ExitsOneNamingTheKeyTheFileAndTheFix()
     {
         using var dir = new TempDirectory("config");

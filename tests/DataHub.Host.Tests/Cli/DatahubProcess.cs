@@ -78,7 +78,11 @@ internal sealed class DatahubProcess : IAsyncDisposable
     public void Interrupt()
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("SIGINT to a child needs a console group on Windows.");
-        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        // A test runner may start its test hosts with SIGINT ignored, and an ignored signal stays
+        // ignored in the child; then the stop request an init system sends (SIGTERM, handled the same
+        // way by datahub) is sent instead.
+        var signal = IgnoresSigInt(_process.Id) ? "-TERM" : "-INT";
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
 
@@ -86,5 +90,13 @@ internal sealed class DatahubProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+    }
+
+    private static bool IgnoresSigInt(int pid)
+    {
+        var status = $"/proc/{pid}/status";
+        if (!File.Exists(status)) return false;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0x2) != 0; // bit 1 = SIGINT (2)
     }
 }

@@ -35,7 +35,7 @@ public sealed class ScheduledIngestionTests
         var run = Assert.Single(await server.WaitForFinishedRunsAsync(1, TimeSpan.FromMinutes(2)));
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(1, run.Version);
-        Assert.Equal(1, Assert.Single(await server.Engine.Catalog.Datasets.CurrentVersionsAsync(default)).Version);
+        Assert.Equal(1, Assert.Single(await server.Engine.Catalog.Datasets.CurrentVersionsAsync(default), v => v.Dataset == "population").Version);
     }
 
     [Fact]

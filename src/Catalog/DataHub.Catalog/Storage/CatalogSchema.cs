@@ -253,6 +253,15 @@ internal static class CatalogSchema
             ALTER TABLE runs ADD COLUMN failure_kind TEXT;
             ALTER TABLE runs ADD COLUMN node TEXT;
             """),
+        // 6 (freshness): each dataset's last judged stale flag, so an alert is raised once per
+        // transition across every node (a conditional UPDATE decides which node raises it).
+        (6, """
+            CREATE TABLE freshness_state (
+                dataset TEXT PRIMARY KEY,
+                stale INTEGER NOT NULL,
+                changed_at TEXT NOT NULL
+            );
+            """),
         // 8 (derived datasets): the lineage of each published version, i.e. the input dataset
         // versions (and the runs that published them) it was computed from.
         (8, """

@@ -27,7 +27,7 @@ public sealed class DetailModel : UiPage
 
     internal IReadOnlyList<(RunEntry Run, RunReport? Report)> Runs { get; private set; } = [];
 
-    internal Freshness Freshness { get; private set; } = null!;
+    internal FreshnessView Freshness { get; private set; } = null!;
 
     /// <summary>Versions and runs are operational detail: for those who run the platform and analyse it.</summary>
     public bool SeesOperations => Me.Role is Role.Steward or Role.Operator or Role.Analyst;
@@ -41,7 +41,8 @@ public sealed class DetailModel : UiPage
         Card = card;
         var engine = Service<Composition.DataHubEngine>();
         Fields = FieldAccessExplained.ForAll(Service<AccessPolicy>(), Me.Role, card.Schema);
-        Freshness = Freshness.Of(card.Entry.Metadata.UpdateCycle, card.Current?.PublishedAt, engine.Time.GetUtcNow());
+        var judged = (await engine.Catalog.Datasets.FreshnessAsync(cancellationToken)).FirstOrDefault(f => f.Dataset == name);
+        Freshness = FreshnessView.Of(judged, engine.Time.GetUtcNow());
         if (card.Current is not null && Me.Role != Role.Operator)
             Communities = Service<RowsPerCommunity>().Count(card.Current, card.Schema, Me.ScopeCode, cancellationToken);
         if (SeesOperations)

@@ -19,7 +19,7 @@ internal sealed class FailedLoginAudit(DataHubEngine engine, ILogger<FailedLogin
         catch (Exception e)
         {
             // A refused login stays refused; the missing count is an operator's problem, not the caller's.
-            logger.LogError(e, "Recording a failed login failed");
+            WebLog.FailedLoginNotRecorded(logger, e);
         }
     }
 }

@@ -44,6 +44,7 @@ public sealed partial class IngestionRunner
             Directory.Move(directory, held.Directory); // still held: the files go back where the hold expects them
             throw;
         }
+        if (report.ReprocessOf is { } replaced) DeleteReplacedQuarantine(QuarantineFile.In(_lake.RunDirectory(replaced)));
         await ApplyRetentionAsync(held.Dataset, cancellationToken);
         await PublishQualityAsync(held.Dataset, runId, cancellationToken);
         await RebuildDerivedAsync(held.Dataset, runId, cancellationToken);
@@ -148,7 +149,7 @@ public sealed partial class IngestionRunner
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Publishing the quality figures after run {RunId} failed; they are served after the next publish", runId);
+            RunnerLog.QualityNotPublished(_logger, e, runId);
         }
     }
 

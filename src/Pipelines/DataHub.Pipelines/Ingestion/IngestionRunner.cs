@@ -98,13 +98,16 @@ public sealed partial class IngestionRunner
         foreach (var run in cleaned) RunnerLog.RunInterrupted(_logger, run);
         var runId = NewRunId();
         var started = _time.GetUtcNow();
+        var clock = _time.GetTimestamp();
         await _catalog.Runs.StartAsync(runId, source.Id, schema.Name, cancellationToken);
         RunnerLog.RunStarted(_logger, runId, source.Id);
         var retried = new List<string>();
         for (var attempt = 1; ; attempt++)
         {
-            var report = await AttemptAsync(source, schema, scope, scopes, request, runId, started, attempt, retried, cancellationToken);
-            if (report is not null) return report;
+            var report = await AttemptAsync(source, schema, scope, scopes, request, runId, started, attempt, retried, null, cancellationToken);
+            if (report is null) continue;
+            IngestionMetrics.RunFinished(report, _time.GetElapsedTime(clock));
+            return report;
         }
     }
 
@@ -114,7 +117,7 @@ public sealed partial class IngestionRunner
     /// attempt is kept, after a wait that doubles each time.
     /// </summary>
     private async Task<RunReport?> AttemptAsync(SourceDefinition source, DatasetSchema schema, ResolvedScope? scope, IReadOnlyList<SourceScope> scopes,
-        RunRequest request, string runId, DateTimeOffset started, int attempt, List<string> retried, CancellationToken cancellationToken)
+        RunRequest request, string runId, DateTimeOffset started, int attempt, List<string> retried, ReprocessInput? reprocess, CancellationToken cancellationToken)
     {
         var tally = new RunTally { Attempts = attempt, RetriedFailures = retried.ToArray() };
         var staging = _lake.StagingDirectory(schema.Name, runId);
@@ -124,7 +127,9 @@ public sealed partial class IngestionRunner
         try
         {
             var current = await CurrentAsync(schema.Name, source.Id, cancellationToken);
-            var staged = await StageAsync(source, schema, scope, runId, runDirectory, staging, tally, current, request.Progress, started, cancellationToken);
+            var staged = reprocess is null
+                ? await StageAsync(source, schema, scope, runId, runDirectory, staging, tally, current, request.Progress, started, cancellationToken)
+                : await StageReprocessAsync(source, schema, scope, runDirectory, staging, tally, current, reprocess, cancellationToken);
             if (staged is null)
             {
                 var unchanged = Report(RunStatus.Unchanged) with { PreviousVersion = current.Version?.Version, PreviousAccepted = current.Mine?.RowCount, PreviousRowsRead = current.Mine?.RowsRead };
@@ -140,7 +145,9 @@ public sealed partial class IngestionRunner
             await ParquetReadBack.VerifyAsync(partPath, schema, result.VersionRows, cancellationToken);
             var parts = CarryOtherParts(current, source.Id, staging);
             // An incremental part stands for the whole source: its size is what the next read is compared with.
-            parts.Add(new VersionPart(source.Id, Path.GetFileName(partPath), result.VersionRows, tally.Incremental ? result.VersionRows : tally.Read, hash, runId));
+            // A reprocess read no source: the part still stands for the read of the run it completes.
+            var partRowsRead = reprocess is not null ? current.Mine!.RowsRead : tally.Incremental ? result.VersionRows : tally.Read;
+            parts.Add(new VersionPart(source.Id, Path.GetFileName(partPath), result.VersionRows, partRowsRead, hash, runId));
             FileModes.RestrictDirectory(staging);
 
             var holdReasons = HoldReasons(tally, result.VersionRows, current.Mine);
@@ -206,7 +213,7 @@ public sealed partial class IngestionRunner
                 OperationCanceledException => new DataHubException(FailureKind.Transient, "RUN_CANCELLED", "运行已取消", fix: "重新运行该数据源"),
                 _ when DiskFull.Is(e) => DiskFull.Failure(_lake.Root, e),
                 // A defect of ours: the engineer's message goes to the log only (it may quote a value).
-                _ => new DataHubException(FailureKind.System, "RUN_INTERNAL", $"平台内部错误（{e.GetType().Name}），本次未发布", fix: "请把运行编号告知运维；详情见服务日志"),
+                _ => new DataHubException(FailureKind.System, "RUN_INTERNAL", $"平台内部错误（{e.GetType().Name}），本次未发布", fix: "请把运行编号告知运维；详情见数据目录下的日志 logs/datahub.log（serve 的控制台也有）"),
             };
             if (failure.Kind == FailureKind.System) RunnerLog.RunFailedInternal(_logger, e, runId, source.Id, failure.Code);
             else RunnerLog.RunFailed(_logger, runId, source.Id, failure.Code, failure.Kind);
@@ -281,7 +288,7 @@ public sealed partial class IngestionRunner
         if (partRows < previous.RowCount * (1 - _options.HoldDropShare))
             reasons.Add($"本数据源的行数从当前版本的 {previous.RowCount} 行降到 {partRows} 行（减少 {Share(previous.RowCount - partRows, previous.RowCount)}，超过允许的 {_options.HoldDropShare:P0}）");
         // An incremental read carries only the changes: its size says nothing about completeness.
-        if (!tally.Incremental && tally.Read < previous.RowsRead * (1 - _options.HoldInputShrinkShare))
+        if (!tally.Incremental && tally.ReprocessOf is null && tally.Read < previous.RowsRead * (1 - _options.HoldInputShrinkShare))
             reasons.Add($"输入只有 {tally.Read} 行，上次为 {previous.RowsRead} 行（减少 {Share(previous.RowsRead - tally.Read, previous.RowsRead)}），文件可能不完整");
         return reasons;
     }
@@ -313,47 +320,36 @@ public sealed partial class IngestionRunner
         tally.Stage = "校验入库";
         using var stage = new RunStage(schema, runDirectory, _options.DuckDbMemoryLimit, _options.DuckDbThreads);
         using var raw = new RawZoneWriter(_raw, source.Id, runId);
-        await foreach (var batch in connector.ReadAsync(config, previous is null ? null : new ConnectorState(previous), cancellationToken))
+        // Batches are normalised and formatted on worker tasks a few batches ahead of the reader and
+        // applied here strictly in read order: the staged files, fingerprint and counts are the same as
+        // one thread would produce, with both cores busy.
+        var pipeline = new BatchPipeline(new PreparedBatch.Context(normalizer, schema, scope, Raw: true, Fingerprint: true), cancellationToken);
+        try
         {
-            foreach (var record in batch.Records)
+            await foreach (var batch in connector.ReadAsync(config, previous is null ? null : new ConnectorState(previous), cancellationToken))
             {
-                hasher.Add(record);
-                if (record.IsDeletion)
+                if (batch.State is not null)
                 {
-                    var (recordId, problems) = normalizer.RecordIdOf(record);
-                    raw.Add(batch.Columns, record, recordId);
-                    if (recordId is null)
-                    {
-                        var rejected = new NormalizedRecord(record.Position, null, problems, []);
-                        tally.Count(rejected);
-                        stage.AddQuarantined(rejected, Original(batch.Columns, record));
-                    }
-                    else
-                    {
-                        tally.CountDeletion();
-                        stage.AddDeleted(recordId, record.Position);
-                    }
-                    continue;
+                    state = batch.State;
+                    incremental = batch.IsDelta;
                 }
-                var normalized = normalizer.Normalize(record);
-                raw.Add(batch.Columns, record, normalized.Row?[schema.KeyField]);
-                if (normalized.Accepted && schema.ScopeField is { } sf && normalized.Row![sf] is { } community)
-                {
-                    if (scope is not null && !scope.Contains(community))
-                        normalized = new NormalizedRecord(normalized.Position, null, [new Problem("OUT_OF_SOURCE_SCOPE", sf,
-                            $"社区代码不在本数据源负责的区划内（{string.Join("、", scope.Codes)}）")], []);
-                    else if (scope is null) streets.Add(community[..Math.Min(9, community.Length)]);
-                }
-                tally.Count(normalized);
-                if (normalized.Accepted) stage.AddAccepted(normalized);
-                else stage.AddQuarantined(normalized, Original(batch.Columns, record));
+                if (await pipeline.AddAsync(batch) is { } ready) await ApplyAsync(ready);
             }
-            foreach (var w in batch.Warnings ?? []) tally.AddConnectorWarning(w);
-            if (batch.State is not null)
-            {
-                state = batch.State;
-                incremental = batch.IsDelta;
-            }
+            while (await pipeline.NextAsync() is { } ready) await ApplyAsync(ready);
+        }
+        catch
+        {
+            pipeline.Abandon();
+            throw;
+        }
+
+        async Task ApplyAsync(PreparedBatch ready)
+        {
+            hasher.Append(ready.Fingerprint!.WrittenSpan);
+            raw.AddLines(ready.Batch.Columns, ready.RawLines!);
+            ApplyToStage(ready, stage, tally);
+            streets.UnionWith(ready.Streets);
+            foreach (var w in ready.Batch.Warnings ?? []) tally.AddConnectorWarning(w);
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(new RunProgress(RunProgress.Reading, tally.Read, _time.GetUtcNow() - started));
             await TestPausePoint.ReachedAsync("reading", cancellationToken);
@@ -421,12 +417,18 @@ public sealed partial class IngestionRunner
                 $"{source.FilePath} 的 connector.{name}", $"可用选项：{string.Join("、", spec.Options.Select(o => $"{o.Name}（{o.Description}）"))}");
     }
 
-    private static Dictionary<string, string?> Original(IReadOnlyList<SourceColumn> columns, SourceRecord record)
+    /// <summary>A prepared batch into the run's stage and tally: accepted lines, field issues, quarantine, deletions, counts.</summary>
+    private static void ApplyToStage(PreparedBatch ready, RunStage stage, RunTally tally)
     {
-        var original = new Dictionary<string, string?>(columns.Count, StringComparer.Ordinal);
-        for (var i = 0; i < columns.Count && i < record.Values.Length; i++)
-            original[columns[i].Name] = record.Values[i] is { } v ? Convert.ToString(v, CultureInfo.InvariantCulture) : null;
-        return original;
+        foreach (var outcome in ready.Outcomes)
+        {
+            if (outcome is null) tally.CountDeletion();
+            else tally.Count(outcome);
+        }
+        stage.AddAcceptedLines(ready.AcceptedLines);
+        foreach (var r in ready.WithFieldIssues) stage.AddFieldIssues(r);
+        foreach (var (record, original, kind) in ready.Quarantined) stage.AddQuarantined(record, original, kind);
+        foreach (var (recordId, position) in ready.Deleted) stage.AddDeleted(recordId, position);
     }
 
     /// <summary>

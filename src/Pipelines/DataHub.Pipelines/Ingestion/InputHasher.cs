@@ -24,12 +24,45 @@ internal sealed class InputHasher : IDisposable
 
     public void Add(in SourceRecord record)
     {
-        Append(record.Position.ToString(CultureInfo.InvariantCulture));
+        var bytes = new ArrayBufferWriter<byte>(256);
+        Encode(record, bytes);
+        Append(bytes.WrittenSpan);
+    }
+
+    /// <summary>Appends bytes <see cref="Encode"/> produced (on any thread), in read order.</summary>
+    public void Append(ReadOnlySpan<byte> encoded) => _hash.AppendData(encoded);
+
+    /// <summary>
+    /// The bytes one record adds to the fingerprint: its position, then per value a marker (0x00 null,
+    /// 0x01 text) and the UTF-8 text, each item closed by 0x1F (a separator that cannot occur in text).
+    /// Pure: batches are encoded on worker tasks and appended in order.
+    /// </summary>
+    public static void Encode(in SourceRecord record, ArrayBufferWriter<byte> output)
+    {
+        Span<char> digits = stackalloc char[24];
+        record.Position.TryFormat(digits, out var n, default, CultureInfo.InvariantCulture);
+        Write(output, digits[..n]);
         foreach (var v in record.Values)
         {
-            // A field separator that cannot occur in text, and a distinct marker for null vs "".
-            Append(v is null ? "\u0000" : "\u0001" + Convert.ToString(v, CultureInfo.InvariantCulture));
+            if (v is null)
+            {
+                output.Write(NullValue);
+                continue;
+            }
+            output.Write(TextValue);
+            Write(output, (v as string ?? Convert.ToString(v, CultureInfo.InvariantCulture) ?? "").AsSpan());
         }
+    }
+
+    private static readonly byte[] NullValue = [0x00, 0x1F];
+    private static readonly byte[] TextValue = [0x01];
+
+    private static void Write(ArrayBufferWriter<byte> output, ReadOnlySpan<char> text)
+    {
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length) + 1);
+        var n = Encoding.UTF8.GetBytes(text, span);
+        span[n] = 0x1F;
+        output.Advance(n + 1);
     }
 
     public string Finish() => Convert.ToHexStringLower(_hash.GetHashAndReset());

@@ -62,8 +62,15 @@ public sealed record RunReport
     public string? QuarantineFile { get; init; }
     public string? FieldIssueFile { get; init; }
 
-    /// <summary><c>full</c>: the version is exactly the rows read; <c>incremental</c>: the changes were merged into the previous rows.</summary>
+    /// <summary>
+    /// <c>full</c>: the version is exactly the rows read; <c>incremental</c>: the changes were merged into the previous rows;
+    /// <c>reprocess</c>: the quarantined rows of run <see cref="ReprocessOf"/> were normalised again with the current
+    /// mapping (<see cref="RowsRead"/> = rows reprocessed) and those that pass merged into the source's part.
+    /// </summary>
     public string Mode { get; init; } = "full";
+
+    /// <summary>For a reprocess: the run whose quarantine file was reprocessed (this run's quarantine file replaces it).</summary>
+    public string? ReprocessOf { get; init; }
     public long DeletionsRead { get; init; }
     public long? Inserted { get; init; }
     public long? Updated { get; init; }
@@ -112,18 +119,23 @@ public sealed record RunReport
         {
             "succeeded" => "成功",
             "held" => "已暂停发布，等待审核",
+            "unchanged" when Mode == "reprocess" => "重新处理后没有新通过校验的行，未发布新版本",
             "unchanged" => "输入未变化，未发布新版本",
             "rejected" => "已驳回",
             _ => "失败",
         };
         var lines = new List<string> { $"数据源 {SourceId} → 数据集 {Dataset}（运行 {RunId}）：{status}" };
         // Only an equation that balances is printed: before de-duplication finished the counts are partial.
-        if (Status == "unchanged")
+        if (Mode == "reprocess" && Counted && RowsRead == Accepted + Quarantined + Duplicates)
+            lines.Add($"  重新处理运行 {ReprocessOf} 的隔离行 {RowsRead} 行 = 现已接收 {Accepted} + 仍隔离 {Quarantined} + 重复 {Duplicates}");
+        else if (Status == "unchanged")
             lines.Add(RowsRead == 0 ? "  增量为空：源系统自上次运行以来没有变化" : $"  读取 {RowsRead} 行，与当前版本中本数据源的输入完全相同");
         else if (Counted && RowsRead == Accepted + Quarantined + Duplicates + DeletionsRead)
             lines.Add($"  读取 {RowsRead} 行 = 接收 {Accepted} + 隔离 {Quarantined} + 重复 {Duplicates}" + (DeletionsRead > 0 ? $" + 删除记录 {DeletionsRead}" : ""));
         else
             lines.Add($"  已读取 {RowsRead} 行{(Stage is null ? "" : $"，在“{Stage}”阶段停止")}；行数未核对完，不构成结果");
+        if (Mode == "reprocess" && Inserted is not null)
+            lines.Add($"  并入本数据源部分：新增 {Inserted}，替换已发布的旧行 {Updated}；本数据源部分共 {VersionRows} 行");
         if (Mode == "incremental" && Inserted is not null)
             lines.Add($"  增量：新增 {Inserted}，更新 {Updated}，删除 {Deleted}；新版本共 {VersionRows} 行");
         foreach (var (code, n) in QuarantinedByReason.OrderByDescending(kv => kv.Value)) lines.Add($"  隔离原因 {code}: {n}");
@@ -134,7 +146,7 @@ public sealed record RunReport
         if (NotSupplied.Count > 0) lines.Add($"  本数据源不提供的字段（保持为空）：{string.Join("、", NotSupplied)}");
         if (Scope.Count > 0) lines.Add($"  本数据源负责的区划：{string.Join("、", Scope)}{(ScopeDeclared ? "" : "（未声明，按首次运行的数据确定）")}");
         if (PreviousAccepted is not null && Status != "unchanged")
-            lines.Add(Mode == "incremental"
+            lines.Add(Mode is "incremental" or "reprocess"
                 ? $"  与当前版本 v{PreviousVersion} 中本数据源部分对比：行数 {PreviousAccepted} → {VersionRows}"
                 : $"  与当前版本 v{PreviousVersion} 中本数据源部分对比：读取 {PreviousRowsRead} → {RowsRead}，接收 {PreviousAccepted} → {Accepted}");
         foreach (var r in HoldReasons) lines.Add($"  {(Forced ? "已强制发布（--force），忽略" : "暂停原因")}：{r}");

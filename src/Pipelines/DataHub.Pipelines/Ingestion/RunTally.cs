@@ -45,6 +45,9 @@ internal sealed class RunTally
 
     public bool Incremental { get; set; }
 
+    /// <summary>For a quarantine reprocess: the run whose quarantined rows were retried.</summary>
+    public string? ReprocessOf { get; set; }
+
     public SchemaDrift? Drift { get; set; }
 
     public IReadOnlyList<ColumnInfo>? SourceColumns { get; set; }
@@ -118,7 +121,8 @@ internal sealed class RunTally
         KeyConflicts = KeyConflicts,
         NotSupplied = source.Fields.Where(f => f.NotSupplied).Select(f => f.Field).ToArray(),
         Version = version,
-        Mode = Incremental ? "incremental" : "full",
+        Mode = ReprocessOf is not null ? "reprocess" : Incremental ? "incremental" : "full",
+        ReprocessOf = ReprocessOf,
         DeletionsRead = DeletionsRead,
         Inserted = Staged?.Inserted,
         Updated = Staged?.Updated,

@@ -33,4 +33,7 @@ internal static partial class RunnerLog
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Run {RunId} of source {SourceId}: attempt {Attempt} failed transiently ({Code}); retrying")]
     public static partial void RunRetrying(ILogger logger, string runId, string sourceId, int attempt, string code);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Publishing the quality figures after run {RunId} failed; they are served after the next publish")]
+    public static partial void QualityNotPublished(ILogger logger, Exception exception, string runId);
 }

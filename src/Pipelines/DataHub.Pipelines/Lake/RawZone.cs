@@ -79,22 +79,27 @@ internal sealed class RawZoneWriter : IDisposable
 
     public string Directory => _directory;
 
-    public void Add(IReadOnlyList<SourceColumn> columns, SourceRecord record, string? recordId)
+    /// <summary>Appends lines <see cref="Format"/> produced (on a worker task), in read order.</summary>
+    public void AddLines(IReadOnlyList<SourceColumn> columns, System.Text.StringBuilder lines)
     {
         _columns ??= columns;
-        var w = _writer!;
-        w.Write(record.Position.ToString(CultureInfo.InvariantCulture));
-        w.Write(record.IsDeletion ? ",true," : ",false,");
-        if (recordId is not null) Quoted(w, recordId);
-        for (var i = 0; i < _columns.Count; i++)
-        {
-            w.Write(',');
-            if (i < record.Values.Length && RecordNormalizer.Text(record.Values[i]) is { } text) Quoted(w, text);
-        }
-        w.Write('\n');
+        _writer!.Write(lines);
     }
 
-    /// <summary>Writes raw.parquet (0600) and removes the CSV; returns the Parquet path, or null when nothing was read.</summary>
+    /// <summary>One record as a raw-zone CSV line: position, deletion flag, record id, then every source column as text.</summary>
+    public static void Format(System.Text.StringBuilder sb, IReadOnlyList<SourceColumn> columns, SourceRecord record, string? recordId)
+    {
+        sb.Append(CultureInfo.InvariantCulture, $"{record.Position}");
+        sb.Append(record.IsDeletion ? ",true," : ",false,");
+        if (recordId is not null) Quoted(sb, recordId);
+        for (var i = 0; i < columns.Count; i++)
+        {
+            sb.Append(',');
+            if (i < record.Values.Length && RecordNormalizer.Text(record.Values[i]) is { } text) Quoted(sb, text);
+        }
+        sb.Append('\n');
+    }
+
     public string? Finish()
     {
         _writer!.Dispose();
@@ -119,11 +124,12 @@ internal sealed class RawZoneWriter : IDisposable
         return parquet;
     }
 
-    private static void Quoted(StreamWriter w, string value)
+    private static void Quoted(System.Text.StringBuilder sb, string value)
     {
-        w.Write('"');
-        w.Write(value.Contains('"', StringComparison.Ordinal) ? value.Replace("\"", "\"\"", StringComparison.Ordinal) : value);
-        w.Write('"');
+        sb.Append('"');
+        if (value.Contains('"', StringComparison.Ordinal)) sb.Append(value.Replace("\"", "\"\"", StringComparison.Ordinal));
+        else sb.Append(value);
+        sb.Append('"');
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using DataHub.Core.Schema;
 using DataHub.Pipelines.Normalization;
@@ -14,7 +15,7 @@ namespace DataHub.Pipelines.Lake;
 /// spills). A CSV file rather than DuckDB's Appender because the Appender costs one native call
 /// per value, which measured as a third of a run (bench/). Nothing here is visible to readers.
 /// </summary>
-internal sealed class RunStage : IDisposable
+internal sealed partial class RunStage : IDisposable
 {
     private readonly DatasetSchema _schema;
     private readonly DuckDBConnection _conn;
@@ -24,6 +25,9 @@ internal sealed class RunStage : IDisposable
     private DuckDBAppender? _quarantine;
     private DuckDBAppender? _fieldIssues;
     private DuckDBAppender? _deleted;
+
+    /// <summary>The staged lines that made it into the part (for the field issues kept).</summary>
+    private string _keptLines = "SELECT _line FROM ranked WHERE _rank = 1";
 
     public RunStage(DatasetSchema schema, string runDirectory, string memoryLimit, int threads)
     {
@@ -35,8 +39,8 @@ internal sealed class RunStage : IDisposable
         Exec($"""
             SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;
             SET memory_limit={Literal(memoryLimit)}; SET threads={threads.ToString(CultureInfo.InvariantCulture)};
-            CREATE TABLE quarantine (source_line BIGINT NOT NULL, reason_codes VARCHAR NOT NULL, reasons VARCHAR NOT NULL, original_values VARCHAR NOT NULL);
-            CREATE TABLE field_issues (source_line BIGINT NOT NULL, community_code VARCHAR, field VARCHAR NOT NULL, reason_code VARCHAR NOT NULL, reason VARCHAR NOT NULL, original_value VARCHAR NOT NULL);
+            CREATE TABLE quarantine (source_line BIGINT NOT NULL, reason_codes VARCHAR NOT NULL, reasons VARCHAR NOT NULL, original_values VARCHAR NOT NULL, record_kind VARCHAR NOT NULL);
+            CREATE TABLE field_issues (source_line BIGINT NOT NULL, community_code VARCHAR, field VARCHAR NOT NULL, reason_code VARCHAR NOT NULL, reason VARCHAR NOT NULL, original_value VARCHAR NOT NULL, record_id VARCHAR);
             CREATE TABLE deleted (_key VARCHAR NOT NULL, _line BIGINT NOT NULL);
             """);
         _stagingCsv = Path.Combine(runDirectory, "accepted.csv");
@@ -50,39 +54,46 @@ internal sealed class RunStage : IDisposable
     public void AddDeleted(string recordId, long position) =>
         _deleted!.CreateRow().AppendValue(recordId).AppendValue(position).EndRow();
 
-    /// <summary>One CSV line: every present value quoted (quotes doubled), null as an empty unquoted field.</summary>
-    public void AddAccepted(NormalizedRecord record)
+    /// <summary>Appends staging lines <see cref="FormatAccepted"/> produced (on worker tasks), in read order.</summary>
+    public void AddAcceptedLines(StringBuilder lines) => _accepted!.Write(lines);
+
+    /// <summary>One accepted row as a staging CSV line: every present value quoted (quotes doubled), null as an empty unquoted field, then the line number.</summary>
+    public static void FormatAccepted(StringBuilder sb, DatasetSchema schema, NormalizedRecord record)
     {
-        var w = _accepted!;
-        foreach (var f in _schema.Fields)
+        var row = record.Row!;
+        foreach (var f in schema.Fields)
         {
-            if (record.Row![f.Name] is { } value)
+            if (row.TryGetValue(f.Name, out var value) && value is not null)
             {
-                w.Write('"');
-                w.Write(value.Contains('"', StringComparison.Ordinal) ? value.Replace("\"", "\"\"", StringComparison.Ordinal) : value);
-                w.Write('"');
+                sb.Append('"');
+                if (value.Contains('"', StringComparison.Ordinal)) sb.Append(value.Replace("\"", "\"\"", StringComparison.Ordinal));
+                else sb.Append(value);
+                sb.Append('"');
             }
-            w.Write(',');
+            sb.Append(',');
         }
-        w.Write(record.Position.ToString(CultureInfo.InvariantCulture));
-        w.Write('\n');
+        sb.Append(CultureInfo.InvariantCulture, $"{record.Position}");
+        sb.Append('\n');
+    }
+
+    /// <summary>The values a field rule set to null in an accepted row, with the originals and the row's record id.</summary>
+    public void AddFieldIssues(NormalizedRecord record)
+    {
         foreach (var issue in record.FieldIssues ?? [])
         {
             _fieldIssues!.CreateRow().AppendValue(record.Position)
                 .AppendValue(_schema.ScopeField is { } scope ? record.Row![scope] : null).AppendValue(issue.Field).AppendValue(issue.Code)
-                .AppendValue(issue.Message).AppendValue(issue.Original).EndRow();
+                .AppendValue(issue.Message).AppendValue(issue.Original).AppendValue(record.Row![_schema.KeyField]).EndRow();
         }
     }
 
-    public void AddQuarantined(NormalizedRecord record, IReadOnlyDictionary<string, string?> original)
-    {
-        _quarantine!.CreateRow()
-            .AppendValue(record.Position)
-            .AppendValue(string.Join(';', record.Problems.Select(p => p.Code).Distinct()))
-            .AppendValue(string.Join('；', record.Problems.Select(p => p.Message)))
-            .AppendValue(JsonSerializer.Serialize(original, JsonOptions))
-            .EndRow();
-    }
+    /// <param name="originalJson">The record's source values (column → text) as JSON, or for a carried-over row its stored original values.</param>
+    /// <param name="kind">What the original values are (<see cref="Ingestion.QuarantineKinds"/>): only rows can be reprocessed.</param>
+    public void AddQuarantined(NormalizedRecord record, string originalJson, string kind) =>
+        AddQuarantined(record.Position, string.Join(';', record.Problems.Select(p => p.Code).Distinct()), string.Join('；', record.Problems.Select(p => p.Message)), originalJson, kind);
+
+    public void AddQuarantined(long position, string reasonCodes, string reasons, string originalJson, string kind) =>
+        _quarantine!.CreateRow().AppendValue(position).AppendValue(reasonCodes).AppendValue(reasons).AppendValue(originalJson).AppendValue(kind).EndRow();
 
     /// <summary>
     /// Writes the de-duplicated, typed, sorted version to <paramref name="versionDirectory"/> and
@@ -97,6 +108,56 @@ internal sealed class RunStage : IDisposable
     /// was re-inserted is history).
     /// </param>
     public StageResult Finish(string versionDirectory, string partFileName, string runDirectory, IReadOnlyList<string>? previousFiles)
+    {
+        var (key, rows, duplicates, conflicts) = LoadAndRank();
+        var typed = string.Join(", ", _schema.Fields.Select(f => f.Type == FieldType.String
+            ? Quote(f.Name)
+            : $"CAST({Quote(f.Name)} AS {For(f)}) AS {Quote(f.Name)}"));
+        var order = _schema.ScopeField is { } scope ? $"{Quote(scope)}, {key}" : key;
+        Directory.CreateDirectory(versionDirectory);
+        var part = Path.Combine(versionDirectory, partFileName);
+        var kept = $"SELECT {typed} FROM accepted SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept USING (_line)";
+        // Deleted keys that the same read does not also deliver as rows (see previousFiles).
+        Exec("CREATE TABLE gone AS SELECT DISTINCT _key FROM deleted ANTI JOIN (SELECT _key FROM ranked WHERE _rank = 1) r USING (_key)");
+        long inserted = rows, updated = 0, removed = 0, versionRows = rows;
+        // Small row groups let a community-scoped query skip most of the file by min/max statistics.
+        const string ParquetOptions = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)";
+        if (previousFiles is null)
+        {
+            Exec($"COPY ({kept} ORDER BY {order}) TO {Literal(part)} {ParquetOptions}");
+        }
+        else
+        {
+            var files = "[" + string.Join(", ", previousFiles.Select(Literal)) + "]";
+            Exec($"CREATE TABLE delta AS {kept}");
+            Exec(previousFiles.Count == 0
+                ? $"CREATE TABLE previous AS SELECT * FROM delta WHERE false"
+                : $"CREATE TABLE previous AS SELECT * FROM read_parquet({files})");
+            updated = Scalar($"SELECT count(*) FROM delta SEMI JOIN previous USING ({key})");
+            inserted = rows - updated;
+            removed = Scalar($"SELECT count(*) FROM previous p WHERE p.{key} IN (SELECT _key FROM gone)");
+            // BY NAME: a version written under an older schema version still lines up column by column.
+            Exec($"""
+                COPY (SELECT * FROM (
+                        SELECT * FROM previous p WHERE p.{key} NOT IN (SELECT {key} FROM delta) AND p.{key} NOT IN (SELECT _key FROM gone)
+                        UNION ALL BY NAME SELECT * FROM delta)
+                      ORDER BY {order}) TO {Literal(part)} {ParquetOptions}
+                """);
+            versionRows = Scalar($"SELECT count(*) FROM read_parquet({Literal(part)})");
+        }
+        Exec($"COPY (SELECT _line AS source_line, _key AS record_id, _kept_line AS kept_line FROM ranked WHERE _rank > 1 AND _line NOT IN (SELECT _line FROM conflicts) ORDER BY _line) TO {Literal(Path.Combine(runDirectory, "duplicates.parquet"))} (FORMAT parquet)");
+        Exec($"COPY (SELECT * FROM quarantine ORDER BY source_line) TO {Literal(QuarantineFile.In(runDirectory))} (FORMAT parquet)");
+        // Field issues of the rows kept only: a duplicate's issues left with the duplicate.
+        Exec($"COPY (SELECT f.* FROM field_issues f SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept ON kept._line = f.source_line ORDER BY f.source_line, f.field) TO {Literal(Path.Combine(runDirectory, "field_issues.parquet"))} (FORMAT parquet)");
+        FileModes.RestrictDirectory(runDirectory);
+        return new StageResult(rows, duplicates, conflicts, inserted, updated, removed, versionRows, part);
+    }
+
+    /// <summary>
+    /// Closes the appenders, loads the staged rows and ranks them by key (newest first): the tables
+    /// <c>accepted</c>, <c>ranked</c> and <c>conflicts</c> (same key, different person: quarantined with both rows).
+    /// </summary>
+    private (string Key, long Rows, long Duplicates, long Conflicts) LoadAndRank()
     {
         _accepted!.Dispose();
         _accepted = null;
@@ -134,53 +195,12 @@ internal sealed class RunStage : IDisposable
             INSERT INTO quarantine
             SELECT c._line, 'KEY_CONFLICT',
                    '与第' || c._kept_line || '行的{_schema.Field(_schema.NaturalKey[0]).Title}相同，但{string.Join("/", identity.Select(f => _schema.Field(f).Title))}不一致；按规则保留第' || c._kept_line || '行',
-                   json_object('line', c._line, 'row', to_json(a), 'kept_line', c._kept_line, 'kept_row', to_json(k))::VARCHAR
+                   json_object('line', c._line, 'row', to_json(a), 'kept_line', c._kept_line, 'kept_row', to_json(k))::VARCHAR, 'key_conflict'
             FROM conflicts c JOIN accepted a ON a._line = c._line JOIN accepted k ON k._line = c._kept_line;
             """);
-        var typed = string.Join(", ", _schema.Fields.Select(f => f.Type == FieldType.String
-            ? Quote(f.Name)
-            : $"CAST({Quote(f.Name)} AS {For(f)}) AS {Quote(f.Name)}"));
-        var order = _schema.ScopeField is { } scope ? $"{Quote(scope)}, {key}" : key;
-        Directory.CreateDirectory(versionDirectory);
-        var part = Path.Combine(versionDirectory, partFileName);
-        var kept = $"SELECT {typed} FROM accepted SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept USING (_line)";
         var rows = Scalar("SELECT count(*) FROM ranked WHERE _rank = 1");
         var conflicts = Scalar("SELECT count(*) FROM conflicts");
-        var duplicates = Scalar("SELECT count(*) FROM ranked WHERE _rank > 1") - conflicts;
-        // Deleted keys that the same read does not also deliver as rows (see previousFiles).
-        Exec("CREATE TABLE gone AS SELECT DISTINCT _key FROM deleted ANTI JOIN (SELECT _key FROM ranked WHERE _rank = 1) r USING (_key)");
-        long inserted = rows, updated = 0, removed = 0, versionRows = rows;
-        // Small row groups let a community-scoped query skip most of the file by min/max statistics.
-        const string ParquetOptions = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)";
-        if (previousFiles is null)
-        {
-            Exec($"COPY ({kept} ORDER BY {order}) TO {Literal(part)} {ParquetOptions}");
-        }
-        else
-        {
-            var files = "[" + string.Join(", ", previousFiles.Select(Literal)) + "]";
-            Exec($"CREATE TABLE delta AS {kept}");
-            Exec(previousFiles.Count == 0
-                ? $"CREATE TABLE previous AS SELECT * FROM delta WHERE false"
-                : $"CREATE TABLE previous AS SELECT * FROM read_parquet({files})");
-            updated = Scalar($"SELECT count(*) FROM delta SEMI JOIN previous USING ({key})");
-            inserted = rows - updated;
-            removed = Scalar($"SELECT count(*) FROM previous p WHERE p.{key} IN (SELECT _key FROM gone)");
-            // BY NAME: a version written under an older schema version still lines up column by column.
-            Exec($"""
-                COPY (SELECT * FROM (
-                        SELECT * FROM previous p WHERE p.{key} NOT IN (SELECT {key} FROM delta) AND p.{key} NOT IN (SELECT _key FROM gone)
-                        UNION ALL BY NAME SELECT * FROM delta)
-                      ORDER BY {order}) TO {Literal(part)} {ParquetOptions}
-                """);
-            versionRows = Scalar($"SELECT count(*) FROM read_parquet({Literal(part)})");
-        }
-        Exec($"COPY (SELECT _line AS source_line, _key AS record_id, _kept_line AS kept_line FROM ranked WHERE _rank > 1 AND _line NOT IN (SELECT _line FROM conflicts) ORDER BY _line) TO {Literal(Path.Combine(runDirectory, "duplicates.parquet"))} (FORMAT parquet)");
-        Exec($"COPY (SELECT * FROM quarantine ORDER BY source_line) TO {Literal(Path.Combine(runDirectory, "quarantine.parquet"))} (FORMAT parquet)");
-        // Field issues of the rows kept only: a duplicate's issues left with the duplicate.
-        Exec($"COPY (SELECT f.* FROM field_issues f SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept ON kept._line = f.source_line ORDER BY f.source_line, f.field) TO {Literal(Path.Combine(runDirectory, "field_issues.parquet"))} (FORMAT parquet)");
-        FileModes.RestrictDirectory(runDirectory);
-        return new StageResult(rows, duplicates, conflicts, inserted, updated, removed, versionRows, part);
+        return (key, rows, Scalar("SELECT count(*) FROM ranked WHERE _rank > 1") - conflicts, conflicts);
     }
 
     /// <summary>Field issues per reason code among the rows kept (after de-duplication).</summary>
@@ -188,7 +208,7 @@ internal sealed class RunStage : IDisposable
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         using var cmd = _conn.CreateCommand();
-        cmd.CommandText = "SELECT f.reason_code, count(*) FROM field_issues f SEMI JOIN (SELECT _line FROM ranked WHERE _rank = 1) kept ON kept._line = f.source_line GROUP BY 1";
+        cmd.CommandText = $"SELECT f.reason_code, count(*) FROM field_issues f SEMI JOIN ({_keptLines}) kept ON kept._line = f.source_line GROUP BY 1";
         using var r = cmd.ExecuteReader();
         while (r.Read()) result[r.GetString(0)] = Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture);
         return result;
@@ -253,7 +273,7 @@ internal sealed class RunStage : IDisposable
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
 
 /// <summary>

@@ -30,32 +30,43 @@ public static class Derivations
 
     public static FieldSpec? IdField(DatasetSchema schema) => schema.Fields.FirstOrDefault(f => f.Standard == "GB 11643-1999");
 
+    /// <summary>What <see cref="Apply"/> needs to know about a schema, worked out once per schema (it runs once per record).</summary>
+    private sealed record Plan(FieldSpec? IdField, bool Gender, bool BirthDate, bool CommunityName, (int Length, string? Code, string? Name)[] Levels);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DatasetSchema, Plan> Plans = new(ReferenceEqualityComparer.Instance);
+
+    private static Plan PlanFor(DatasetSchema schema) => Plans.GetOrAdd(schema, static s => new Plan(
+        IdField(s), s.FindField(Gender) is not null, s.FindField(BirthDate) is not null, s.FindField(CommunityName) is not null,
+        Levels.Select(l => (l.Length,
+                s.FindField(l.Level + "_code") is { Derived: true } ? l.Level + "_code" : null,
+                s.FindField(l.Level + "_name") is { Derived: true } ? l.Level + "_name" : null))
+            .Where(l => l.Item2 is not null || l.Item3 is not null).ToArray()));
+
     /// <summary>Fills derivable fields in place; returns quality warnings (values kept, but inconsistent).</summary>
     public static void Apply(DatasetSchema schema, Dictionary<string, string?> row, IDivisionDirectory divisions, RecordIdHasher hasher, ICollection<string> warnings)
     {
-        if (IdField(schema) is { } idField && row.GetValueOrDefault(idField.Name) is { } id)
+        var plan = PlanFor(schema);
+        if (plan.IdField is { } idField && row.GetValueOrDefault(idField.Name) is { } id)
         {
-            var idGender = IdNumber.Gender(id);
-            var idBirth = IdNumber.BirthDate(id)!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            DeriveOrCheck(schema, row, Gender, idGender, "GENDER_ID_MISMATCH", warnings);
-            DeriveOrCheck(schema, row, BirthDate, idBirth, "BIRTH_DATE_ID_MISMATCH", warnings);
+            if (plan.Gender) DeriveOrCheck(row, Gender, IdNumber.Gender(id), "GENDER_ID_MISMATCH", warnings);
+            if (plan.BirthDate) DeriveOrCheck(row, BirthDate, IdNumber.BirthDate(id)!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "BIRTH_DATE_ID_MISMATCH", warnings);
         }
         if (schema.ScopeField is { } scope && row.GetValueOrDefault(scope) is { } community)
         {
-            if (schema.FindField(CommunityName) is not null) row[CommunityName] = divisions.Find(community)?.Name;
+            if (plan.CommunityName) row[CommunityName] = divisions.Find(community)?.Name;
             // A code's prefix is its parent: every level above the community follows from its code.
-            foreach (var (level, length) in Levels)
+            foreach (var (length, code, name) in plan.Levels)
             {
-                if (schema.FindField(level + "_code") is { Derived: true }) row[level + "_code"] = community[..length];
-                if (schema.FindField(level + "_name") is { Derived: true }) row[level + "_name"] = divisions.Find(community[..length])?.Name;
+                var prefix = community[..length];
+                if (code is not null) row[code] = prefix;
+                if (name is not null) row[name] = divisions.Find(prefix)?.Name;
             }
         }
-        row[schema.KeyField] = hasher.Hash(schema.NaturalKey.Select(k => row[k] ?? ""));
+        row[schema.KeyField] = hasher.Hash(schema.NaturalKey, row);
     }
 
-    private static void DeriveOrCheck(DatasetSchema schema, Dictionary<string, string?> row, string field, string fromId, string warning, ICollection<string> warnings)
+    private static void DeriveOrCheck(Dictionary<string, string?> row, string field, string fromId, string warning, ICollection<string> warnings)
     {
-        if (schema.FindField(field) is null) return;
         if (row.GetValueOrDefault(field) is null) row[field] = fromId;
         else if (row[field] != fromId) warnings.Add(warning); // the ID number is authoritative for checks, the source value is kept
     }
