@@ -45,7 +45,7 @@ internal static class CommunityStats
         for (var i = 0; i < communities.Count; i++)
         {
             var (code, name, street) = communities[i];
-            var row = appender.CreateRow().AppendValue(Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes("community_stats|" + code)))[..16])
+            var row = appender.CreateRow().AppendValue(DerivedSql.StableId("community_stats|" + code))
                 .AppendValue(code).AppendValue(name).AppendValue(street).AppendValue(table.RowTotal(i));
             var withheld = table.IsSuppressed(i, Bands.Length) ? 1L : 0L;
             for (var j = 0; j < Bands.Length; j++)

@@ -116,7 +116,7 @@ public sealed class DerivedDatasets(DataHubCatalog catalog, LakeLayout lake, Tim
 
     private async Task<long> WriteAndPublishAsync(DuckDBConnection conn, DatasetSchema schema, string query, string runId, IReadOnlyList<LineageInput> lineage, CancellationToken cancellationToken)
     {
-        var version = Math.Max(await catalog.Datasets.MaxVersionAsync(schema.Name, cancellationToken), lake.VersionsOnDisk(schema.Name).DefaultIfEmpty().Max()) + 1;
+        var version = await LakeVersions.NextAsync(catalog, lake, schema.Name, cancellationToken);
         var directory = lake.VersionDirectory(schema.Name, version);
         var file = LakeLayout.PartFileName(schema.Name);
         FileModes.CreateRestricted(directory);
@@ -154,7 +154,7 @@ public sealed class DerivedDatasets(DataHubCatalog catalog, LakeLayout lake, Tim
         {
             foreach (var (dataset, version, input) in all)
             {
-                var id = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"lineage|{dataset}|{version}|{input.Dataset}")))[..16];
+                var id = DerivedSql.StableId($"lineage|{dataset}|{version}|{input.Dataset}");
                 appender.CreateRow().AppendValue(id).AppendValue(dataset).AppendValue(version).AppendValue(input.Dataset)
                     .AppendValue(input.Version).AppendValue(input.RunId).EndRow();
             }

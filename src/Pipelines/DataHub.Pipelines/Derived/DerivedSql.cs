@@ -21,6 +21,10 @@ internal static class DerivedSql
 
     private static string Id(string prefix, string expression) => $"left(md5('{prefix}|' || {expression}), 16)";
 
+    /// <summary>The same id as <see cref="Id"/> computes in SQL, for rows appended from C#.</summary>
+    public static string StableId(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
+
     /// <summary>Residents with their age, place and household size; health archives joined by record id.</summary>
     public static void Residents(DuckDBConnection conn, DateOnly asOf)
     {

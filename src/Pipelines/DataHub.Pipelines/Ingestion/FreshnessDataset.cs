@@ -39,7 +39,7 @@ public static class FreshnessDataset
         if (entry?.CurrentVersion is { } current && (await catalog.Datasets.PartsAsync(Name, current, cancellationToken)).Any(p => p.ContentHash == hash)) return null;
         if (rows.Count == 0) return null;
         await catalog.Datasets.RegisterAsync(schema, SchemaLoader.RawText(Name), Metadata, cancellationToken);
-        var version = Math.Max(await catalog.Datasets.MaxVersionAsync(Name, cancellationToken), lake.VersionsOnDisk(Name).DefaultIfEmpty().Max()) + 1;
+        var version = await LakeVersions.NextAsync(catalog, lake, Name, cancellationToken);
         var directory = lake.VersionDirectory(Name, version);
         Directory.CreateDirectory(directory);
         var file = LakeLayout.PartFileName(Name);
@@ -50,7 +50,7 @@ public static class FreshnessDataset
                 conn.Open();
                 using (var cmd = conn.CreateCommand())
                 {
-                    cmd.CommandText = "CREATE TABLE f (" + string.Join(", ", schema.Fields.Select(f => $"{Quote(f.Name)} {LakeTypes.DuckDbType(f)}")) + ")";
+                    cmd.CommandText = CreateTable("f", schema);
                     cmd.ExecuteNonQuery();
                 }
                 using (var appender = conn.CreateAppender("f"))

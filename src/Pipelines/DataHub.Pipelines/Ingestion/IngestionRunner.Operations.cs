@@ -28,7 +28,7 @@ public sealed partial class IngestionRunner
                 $"运行 {runId} 暂停之后，数据集“{schema.Title}”的当前版本已变为 v{entry?.CurrentVersion}（暂停时为 v{held.BaseVersion}），该结果已过时，不能再发布",
                 runId, $"先 datahub runs reject {runId}，再重新运行数据源 {held.SourceId}");
         var request = JsonSerializer.Deserialize<PublishRequest>(held.RequestJson) ?? throw NotHeld(runId);
-        var version = await NextVersionAsync(held.Dataset, cancellationToken);
+        var version = await LakeVersions.NextAsync(_catalog, _lake, held.Dataset, cancellationToken);
         var directory = _lake.VersionDirectory(held.Dataset, version);
         Directory.Move(held.Directory, directory);
         var report = (RunReport.FromJson(request.ReportJson) ?? throw NotHeld(runId)) with { Status = RunStatus.Succeeded, Version = version, Stage = null };

@@ -175,7 +175,7 @@ public sealed partial class IngestionRunner
 
             await TestPausePoint.ReachedAsync("parquet", cancellationToken);
             request.Progress?.Report(new RunProgress(RunProgress.Publishing, tally.Read, _time.GetUtcNow() - started));
-            var version = await NextVersionAsync(schema.Name, cancellationToken);
+            var version = await LakeVersions.NextAsync(_catalog, _lake, schema.Name, cancellationToken);
             moved = _lake.VersionDirectory(schema.Name, version);
             Directory.Move(staging, moved);
             await TestPausePoint.ReachedAsync("publish", cancellationToken);
@@ -402,9 +402,6 @@ public sealed partial class IngestionRunner
             return null;
         }
     }
-
-    private async Task<long> NextVersionAsync(string dataset, CancellationToken cancellationToken) =>
-        Math.Max(await _catalog.Datasets.MaxVersionAsync(dataset, cancellationToken), _lake.VersionsOnDisk(dataset).DefaultIfEmpty().Max()) + 1;
 
     private Task SaveScopeAsync(SourceDefinition source, ResolvedScope scope, CancellationToken cancellationToken) =>
         _catalog.Datasets.SetScopeAsync(new SourceScope(source.Dataset, source.Id, source.FilePath, scope.Codes, scope.Declared), cancellationToken);

@@ -29,7 +29,7 @@ public static class QualityDataset
         await catalog.Datasets.RegisterAsync(schema, SchemaLoader.RawText(Name), Metadata, cancellationToken);
         var figures = await catalog.Datasets.RetainedQualityAsync(cancellationToken);
         if (figures.Count == 0) return;
-        var version = Math.Max(await catalog.Datasets.MaxVersionAsync(Name, cancellationToken), lake.VersionsOnDisk(Name).DefaultIfEmpty().Max()) + 1;
+        var version = await LakeVersions.NextAsync(catalog, lake, Name, cancellationToken);
         var directory = lake.VersionDirectory(Name, version);
         Directory.CreateDirectory(directory);
         var file = LakeLayout.PartFileName(Name);
@@ -40,7 +40,7 @@ public static class QualityDataset
                 conn.Open();
                 using (var cmd = conn.CreateCommand())
                 {
-                    cmd.CommandText = "CREATE TABLE q (" + string.Join(", ", schema.Fields.Select(f => $"{Quote(f.Name)} {LakeTypes.DuckDbType(f)}")) + ")";
+                    cmd.CommandText = CreateTable("q", schema);
                     cmd.ExecuteNonQuery();
                 }
                 using (var appender = conn.CreateAppender("q"))

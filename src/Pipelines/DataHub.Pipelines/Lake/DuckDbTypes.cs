@@ -10,6 +10,10 @@ public static class DuckDbTypes
     /// <summary>Quotes an identifier for DuckDB SQL.</summary>
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
+    /// <summary>An empty table with the schema's columns, in order, typed as the lake stores them.</summary>
+    public static string CreateTable(string table, DatasetSchema schema) =>
+        $"CREATE TABLE {Quote(table)} (" + string.Join(", ", schema.Fields.Select(f => $"{Quote(f.Name)} {For(f)}")) + ")";
+
     /// <summary>Quotes a string literal (paths in COPY, which cannot be parameters).</summary>
     public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
