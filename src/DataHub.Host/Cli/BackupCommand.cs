@@ -22,7 +22,6 @@ internal static class BackupCommand
     {
         var target = EngineTarget.From(args);
         var to = Path.GetFullPath(CliSupport.Required(args, "to", "备份目录"));
-        args.RejectUnknown();
         var data = target.Data;
         if (!Directory.Exists(data.Root)) throw new DataHubException(FailureKind.Config, "BACKUP_NO_DATA", "数据目录不存在", data.Root, "用 --data 指定 serve 使用的数据目录");
         EnsureEmpty(to, "--to");
@@ -47,7 +46,6 @@ internal static class BackupCommand
     {
         var from = Path.GetFullPath(CliSupport.Required(args, "from", "备份目录"));
         var data = new DataDirectory(CliSupport.Required(args, "data", "要恢复到的新数据目录"));
-        args.RejectUnknown();
         if (!File.Exists(Path.Combine(from, "catalog.db")) && !Directory.Exists(Path.Combine(from, "lake")))
             throw new DataHubException(FailureKind.Config, "RESTORE_NOT_A_BACKUP", "这不是 datahub backup 生成的备份目录", from, "用 --from 指定备份目录（其中有 catalog.db 和 lake/）");
         EnsureEmpty(data.Root, "--data");

@@ -18,7 +18,6 @@ internal static class CatalogCommand
             case "show":
             {
                 var dataset = CliSupport.Positional(args, 1, "数据集名称");
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 var v = await engine.Catalog.Metadata.GetAsync(dataset, cancellationToken) ?? throw ParsedArgs.Usage($"目录中没有数据集“{dataset}”");
                 await stdout.WriteLineAsync($"{v.Dataset}  第 {v.Version} 版（{v.EditedBy} {CliSupport.Local(v.EditedAt)}）");
@@ -31,7 +30,6 @@ internal static class CatalogCommand
                 var values = MetadataCatalog.Keys.Keys.Select(k => (k, v: args.Option(k))).Where(x => x.v is not null).ToDictionary(x => x.k, x => x.v!);
                 var engine = await target.OpenAsync(cancellationToken);
                 var actor = await CliSupport.ActingAsync(engine, args, cancellationToken);
-                args.RejectUnknown();
                 var v = await engine.Catalog.Metadata.SetAsync(dataset, values, actor, cancellationToken);
                 await stdout.WriteLineAsync($"已保存 {v.Dataset} 的目录信息第 {v.Version} 版（{string.Join("、", values.Keys.Select(k => MetadataCatalog.Keys[k]))}）。");
                 return CommandLine.Ok;
@@ -39,7 +37,6 @@ internal static class CatalogCommand
             case "history":
             {
                 var dataset = CliSupport.Positional(args, 1, "数据集名称");
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 foreach (var v in await engine.Catalog.Metadata.HistoryAsync(dataset, cancellationToken))
                     await stdout.WriteLineAsync($"第 {v.Version} 版  {v.EditedBy,-16} {CliSupport.Local(v.EditedAt)}");
@@ -50,7 +47,6 @@ internal static class CatalogCommand
                 var dcat = args.Option("dcat");
                 var xlsx = args.Option("xlsx");
                 var baseUrl = args.Option("base-url");
-                args.RejectUnknown();
                 if (dcat is null && xlsx is null) throw ParsedArgs.Usage("catalog export 需要 --dcat 文件 和/或 --xlsx 文件");
                 Uri? root = null;
                 if (baseUrl is not null && !Uri.TryCreate(baseUrl.TrimEnd('/') + "/odata/", UriKind.Absolute, out root))

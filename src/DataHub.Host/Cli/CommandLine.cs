@@ -1,9 +1,13 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using DataHub.Core.Failures;
 
 namespace DataHub.Host.Cli;
 
 /// <summary>
-/// The <c>datahub</c> command: <c>demo</c>, <c>ingest</c>, <c>serve</c>, <c>help</c>.
+/// The <c>datahub</c> command (verbs in <see cref="CommandTree"/>, parsed by System.CommandLine).
 /// Exit codes: 0 done, 1 the work failed (bad input, failed run), 2 the command line is wrong.
 /// Users see zh-CN messages (what, where, how to fix), never a stack trace.
 /// </summary>
@@ -13,35 +17,25 @@ public static class CommandLine
     public const int Failed = 1;
     public const int UsageError = 2;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "help", "aggregate-only", "force", "no-jobs", "reset" };
-
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
+        // The parser's own messages and help headings in zh-CN (its zh-Hans resources); flows with
+        // this call only, so a caller's culture is left as it was.
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("zh-CN");
         try
         {
-            var parsed = ParsedArgs.Parse(args, Flags);
-            return parsed.Verb switch
+            // No response files: an argument starting with @ is a value (a file name), not a list of arguments.
+            var parsed = CommandTree.Build().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+            if (parsed.Action is ParseErrorAction) return await UsageErrorAsync(parsed, stderr);
+            // Exceptions reach the handlers below (zh-CN, never a stack trace); Ctrl+C and SIGTERM are
+            // Program's (one token for the whole process, the second Ctrl+C ends it the hard way).
+            return await parsed.InvokeAsync(new InvocationConfiguration
             {
-                "demo" => await DemoCommand.RunAsync(parsed, stdout, cancellationToken),
-                "ingest" => await IngestCommand.RunAsync(parsed, stdout, cancellationToken),
-                "serve" => await ServeCommand.RunAsync(parsed, stdout, cancellationToken),
-                "users" => await UsersCommand.RunAsync(parsed, stdout, cancellationToken),
-                "keys" => await KeysCommand.RunAsync(parsed, stdout, cancellationToken),
-                "grants" => await GrantsCommand.RunAsync(parsed, stdout, cancellationToken),
-                "catalog" => await CatalogCommand.RunAsync(parsed, stdout, cancellationToken),
-                "runs" => await RunsCommand.RunAsync(parsed, stdout, cancellationToken),
-                "versions" => await VersionsCommand.RunAsync(parsed, stdout, cancellationToken),
-                "rollback" => await RollbackCommand.RunAsync(parsed, stdout, cancellationToken),
-                "quarantine" => await QuarantineCommand.RunAsync(parsed, stdout, cancellationToken),
-                "config" => await ConfigCommand.RunAsync(parsed, stdout),
-                "backup" => await BackupCommand.BackupAsync(parsed, stdout, cancellationToken),
-                "restore" => await BackupCommand.RestoreAsync(parsed, stdout, cancellationToken),
-                "lineage" => await LineageCommand.RunAsync(parsed, stdout, cancellationToken),
-                "derive" => await LineageCommand.DeriveAsync(parsed, stdout, cancellationToken),
-                "simulate" => await SimulateCommand.RunAsync(parsed, stdout, cancellationToken),
-                "help" or "--help" or "-h" => Help(stdout),
-                _ => throw ParsedArgs.Usage($"不认识的命令“{parsed.Verb}”"),
-            };
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            }, cancellationToken);
         }
         catch (DataHubException e)
         {
@@ -81,7 +75,24 @@ public static class CommandLine
         return null;
     }
 
-    private static int Help(TextWriter stdout)
+    /// <summary>What the parser refused (unknown verb or option, missing or extra argument), as our usage error: exit 2.</summary>
+    private static async Task<int> UsageErrorAsync(ParseResult parsed, TextWriter stderr)
+    {
+        var command = string.Join(" ", Path(parsed.CommandResult));
+        var error = new DataHubException(FailureKind.Config, "CLI_USAGE", string.Join("；", parsed.Errors.Select(e => e.Message.Replace("“'", "“", StringComparison.Ordinal).Replace("'”", "”", StringComparison.Ordinal).TrimEnd('.', '。'))),
+            fix: command.Length > 0 ? $"运行 datahub {command} --help 查看这条命令的用法，datahub help 查看全部命令" : "运行 datahub help 查看用法");
+        await stderr.WriteLineAsync(error.Describe());
+        return UsageError;
+    }
+
+    private static IEnumerable<string> Path(CommandResult result)
+    {
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.SymbolResult? r = result; r is CommandResult { Command: not RootCommand } c; r = c.Parent) names.Insert(0, c.Command.Name);
+        return names;
+    }
+
+    public static int Help(TextWriter stdout)
     {
         stdout.WriteLine("""
             DataHub —— 区县数据共享平台

@@ -13,7 +13,6 @@ internal static class ConfigCommand
         var sub = args.Positional.Count == 1 ? args.Positional[0] : throw ParsedArgs.Usage("config 需要子命令：show");
         if (sub != "show") throw ParsedArgs.Usage($"config 没有子命令“{sub}”（可用：show）");
         var target = EngineTarget.From(args);
-        args.RejectUnknown();
         var s = target.Settings;
         s.Catalog.Postgres = Redact(s.Catalog.Postgres);
         s.Jobs.Postgres = Redact(s.Jobs.Postgres);

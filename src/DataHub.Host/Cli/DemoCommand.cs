@@ -21,7 +21,6 @@ internal static class DemoCommand
         var web = new WebOptions { Urls = args.Option("urls") ?? new WebOptions().Urls };
         var rows = args.IntOption("rows", 20_000, 50, 5_000_000);
         var seed = args.IntOption("seed", 20261128, 0, int.MaxValue);
-        args.RejectUnknown();
 
         var engine = await target.OpenAsync(cancellationToken);
         await stdout.WriteLineAsync($"生成模拟区县（南京市栖霞区：公安人口库 {rows} 行、卫健 FHIR、市场监管接口、住建 Excel，含典型数据问题）……");

@@ -20,7 +20,6 @@ internal static class GrantsCommand
             {
                 var dataset = args.Option("dataset");
                 var status = args.Option("status");
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 var now = engine.Time.GetUtcNow();
                 var all = (await engine.Catalog.OpenList.ListAsync(cancellationToken))
@@ -86,7 +85,6 @@ internal static class GrantsCommand
             case "history":
             {
                 var id = CliSupport.Positional(args, 1, "条目编号");
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 var events = await engine.Catalog.OpenList.HistoryAsync(id, cancellationToken);
                 if (events.Count == 0) throw ParsedArgs.Usage($"没有编号为“{id}”的开放条目");
@@ -102,7 +100,6 @@ internal static class GrantsCommand
     {
         var engine = await target.OpenAsync(cancellationToken);
         var actor = await CliSupport.ActingAsync(engine, args, cancellationToken);
-        args.RejectUnknown();
         return (engine, actor);
     }
 

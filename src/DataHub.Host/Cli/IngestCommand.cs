@@ -13,7 +13,6 @@ internal static class IngestCommand
         var target = EngineTarget.From(args);
         var json = args.Flag("json");
         var request = new RunRequest { Force = args.Flag("force"), Actor = args.Option("actor") ?? Environment.UserName };
-        args.RejectUnknown();
         if (args.Positional.Count != 1) throw ParsedArgs.Usage("ingest 需要且只需要一个参数：数据源定义文件（.yaml）");
 
         var engine = await target.OpenAsync(cancellationToken);

@@ -16,7 +16,6 @@ internal static class KeysCommand
             {
                 var name = CliSupport.Positional(args, 1, "用户名，如 datahub keys issue maqun-community --label 社区电脑");
                 var label = args.Option("label");
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 var issued = await engine.Catalog.Principals.IssueKeyAsync(name, label, CliSupport.LocalActor, cancellationToken);
                 await stdout.WriteLineAsync($"已为 {name} 签发 API 密钥 {issued.Key.Id}（{issued.Key.Label}）。");
@@ -26,7 +25,6 @@ internal static class KeysCommand
             case "rotate":
             {
                 var id = CliSupport.Positional(args, 1, "密钥编号（见 datahub keys list）");
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 var issued = await engine.Catalog.Principals.RotateKeyAsync(id, CliSupport.LocalActor, cancellationToken);
                 await stdout.WriteLineAsync($"已吊销密钥 {id}，并为 {issued.Key.Principal} 签发新密钥 {issued.Key.Id}。");
@@ -36,7 +34,6 @@ internal static class KeysCommand
             case "revoke":
             {
                 var id = CliSupport.Positional(args, 1, "密钥编号（见 datahub keys list）");
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 await engine.Catalog.Principals.RevokeKeyAsync(id, CliSupport.LocalActor, cancellationToken);
                 await stdout.WriteLineAsync($"已吊销密钥 {id}，使用它的请求立即被拒绝（运行中的服务在 2 秒内生效）。");
@@ -45,7 +42,6 @@ internal static class KeysCommand
             case "list":
             {
                 var name = args.Positional.Count > 1 ? args.Positional[1] : null;
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 var keys = await engine.Catalog.Principals.ListKeysAsync(name, cancellationToken);
                 if (keys.Count == 0)

@@ -15,7 +15,6 @@ internal static class LineageCommand
     {
         var target = EngineTarget.From(args);
         var json = args.Flag("json");
-        args.RejectUnknown();
         if (args.Positional.Count != 1) throw ParsedArgs.Usage("lineage 需要且只需要一个参数：数据集名（如 community_profile）");
         var engine = await target.OpenAsync(cancellationToken);
         var dataset = args.Positional[0];
@@ -45,7 +44,6 @@ internal static class LineageCommand
     public static async Task<int> DeriveAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var target = EngineTarget.From(args);
-        args.RejectUnknown();
         var engine = await target.OpenAsync(cancellationToken);
         var rebuild = await engine.Runner.RebuildDerivedAsync("population", "derive-" + engine.Time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture), cancellationToken);
         if (rebuild is null)

@@ -28,7 +28,6 @@ internal static class QuarantineCommand
             case "list":
             {
                 var samples = args.IntOption("samples", 5, 0, 50);
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 var file = Source(args, engine.Data, sub);
                 var summary = await engine.Runner.QuarantineAsync(file, samples, cancellationToken);
@@ -62,7 +61,6 @@ internal static class QuarantineCommand
             case "reprocess":
             {
                 var request = new RunRequest { Force = args.Flag("force"), Actor = args.Option("actor") ?? Environment.UserName };
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 var file = Source(args, engine.Data, sub);
                 var report = await engine.Runner.ReprocessQuarantineAsync(file, request, cancellationToken);

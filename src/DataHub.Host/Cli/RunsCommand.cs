@@ -22,7 +22,6 @@ internal static class RunsCommand
         {
             case "start":
             {
-                args.RejectUnknown();
                 if (args.Positional.Count != 2) throw ParsedArgs.Usage("runs start 需要且只需要一个参数：数据源 id 或 .yaml 文件");
                 var engine = await target.OpenAsync(cancellationToken);
                 var sources = new SourceDirectory(engine.Data);
@@ -38,7 +37,6 @@ internal static class RunsCommand
                 var dataset = args.Option("dataset") ?? (args.Positional.Count > 1 ? args.Positional[1] : null);
                 var json = args.Flag("json");
                 var limit = args.IntOption("limit", 20, 1, 1000);
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 var runs = await engine.Catalog.Runs.RecentAsync(dataset, limit, cancellationToken);
                 if (json)
@@ -60,7 +58,6 @@ internal static class RunsCommand
             {
                 var actor = args.Option("actor") ?? Environment.UserName;
                 var json = args.Flag("json");
-                args.RejectUnknown();
                 if (args.Positional.Count != 2) throw ParsedArgs.Usage($"runs {sub} 需要且只需要一个参数：运行 id（见 datahub runs list）");
                 var engine = await target.OpenAsync(cancellationToken);
                 if (sub == "approve")
@@ -87,7 +84,6 @@ internal static class VersionsCommand
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var target = EngineTarget.From(args);
-        args.RejectUnknown();
         if (args.Positional.Count != 1) throw ParsedArgs.Usage("versions 需要且只需要一个参数：数据集名（如 population）");
         var engine = await target.OpenAsync(cancellationToken);
         var dataset = args.Positional[0];
@@ -112,7 +108,6 @@ internal static class RollbackCommand
     {
         var target = EngineTarget.From(args);
         var actor = args.Option("actor") ?? Environment.UserName;
-        args.RejectUnknown();
         if (args.Positional.Count != 2 || !long.TryParse(args.Positional[1].TrimStart('v', 'V'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
             throw ParsedArgs.Usage("用法：datahub rollback DATASET VERSION（如 datahub rollback population 3）");
         var engine = await target.OpenAsync(cancellationToken);

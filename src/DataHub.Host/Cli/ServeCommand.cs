@@ -26,7 +26,6 @@ internal static class ServeCommand
             Jobs = args.Flag("no-jobs") || !settings.Jobs.Enabled ? null : settings.Jobs,
             Freshness = settings.Freshness.Enabled ? settings.Freshness : null,
         };
-        args.RejectUnknown();
 
         var engine = await target.OpenAsync(cancellationToken);
         foreach (var notice in await ServeNotices.ForAsync(engine, target.Data.Root, web.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), cancellationToken))

@@ -18,7 +18,6 @@ internal static class SimulateCommand
         var postgres = args.Option("postgres");
         if (args.Positional.FirstOrDefault() == "advance")
         {
-            args.RejectUnknown();
             var day = await SimulatedDistrict.AdvanceAsync(new DistrictPaths(target.Data.Root), postgres, cancellationToken);
             await stdout.WriteLineAsync(DescribeChanges(day));
             return CommandLine.Ok;
@@ -29,7 +28,6 @@ internal static class SimulateCommand
         var seed = args.IntOption("seed", 20261128, 0, int.MaxValue);
         var port = args.IntOption("port", 0, 0, 65535);
         var reset = args.Flag("reset");
-        args.RejectUnknown();
 
         var engine = await target.OpenAsync(cancellationToken);
         await stdout.WriteLineAsync($"生成模拟区县 {district}（公安 {rows} 行，种子 {seed}）……");

@@ -23,7 +23,6 @@ internal static class UsersCommand
                 var unit = CliSupport.Required(args, "unit", "所属单位的统计用区划代码（区县 6 位、街道 9 位、社区 12 位）");
                 var display = args.Option("display") ?? name;
                 var password = args.Option("password");
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 var generated = password is null;
                 password ??= SecretHasher.NewPassword();
@@ -35,7 +34,6 @@ internal static class UsersCommand
             }
             case "list":
             {
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 var all = await engine.Catalog.Principals.ListDetailedAsync(cancellationToken);
                 if (all.Count == 0)
@@ -54,7 +52,6 @@ internal static class UsersCommand
             case "disable" or "enable":
             {
                 var name = CliSupport.Positional(args, 1, "用户名");
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 await engine.Catalog.Principals.SetDisabledAsync(name, sub == "disable", CliSupport.LocalActor, cancellationToken);
                 await stdout.WriteLineAsync(sub == "disable"
@@ -66,7 +63,6 @@ internal static class UsersCommand
             {
                 var name = CliSupport.Positional(args, 1, "用户名");
                 var password = args.Option("password");
-                args.RejectUnknown();
                 var engine = await target.OpenAsync(cancellationToken);
                 var generated = password is null;
                 password ??= SecretHasher.NewPassword();
