@@ -1,16 +1,19 @@
 using DataHub.Catalog;
-using DataHub.Connectors;
-using DataHub.Connectors.Abstractions;
 using DataHub.Pipelines.Ingestion;
-using Microsoft.Extensions.Logging;
 
 namespace DataHub.Host.Composition;
 
-/// <summary>The engine parts one instance shares: catalog, connectors and the ingestion runner.</summary>
+/// <summary>
+/// The engine parts one instance shares: catalog, connectors and the ingestion runner, resolved from
+/// the one set of registrations the CLI verbs and the web host share (<see cref="DataHubServices"/>).
+/// </summary>
 public sealed class DataHubEngine
 {
-    private DataHubEngine(DataDirectory data, DataHubCatalog catalog, IngestionRunner runner, TimeProvider time, ILoggerFactory loggers)
+    internal DataHubEngine(DataDirectory data, DataHubCatalog catalog, IngestionRunner runner, TimeProvider time, ILoggerFactory loggers,
+        IServiceCollection registrations, IServiceProvider services)
     {
+        Registrations = registrations;
+        Services = services;
         Loggers = loggers;
         Data = data;
         Catalog = catalog;
@@ -19,6 +22,12 @@ public sealed class DataHubEngine
     }
 
     public DataDirectory Data { get; }
+
+    /// <summary>The registrations this engine was built from (the web host imports them).</summary>
+    internal IServiceCollection Registrations { get; }
+
+    /// <summary>The container those registrations were built into; its singletons are this engine's parts.</summary>
+    internal IServiceProvider Services { get; }
 
     public DataHubCatalog Catalog { get; }
 
@@ -53,8 +62,7 @@ public sealed class DataHubEngine
             RecordIdKey = SecretFiles.LoadOrCreate(data.RecordIdKeyPath),
         };
         if (configure is not null) options = configure(options);
-        var connectors = new ConnectorRegistry(ConnectorCatalog.BuiltIn());
-        var runner = new IngestionRunner(catalog, connectors, options, time, loggers.CreateLogger<IngestionRunner>());
-        return new DataHubEngine(data, catalog, runner, time, loggers);
+        // Not disposed with the engine: its singletons (catalog, runner) live as long as the process uses them.
+        return new ServiceCollection().AddDataHubEngine(data, catalog, options, time, loggers).BuildServiceProvider().GetRequiredService<DataHubEngine>();
     }
 }

@@ -9,7 +9,7 @@ namespace DataHub.Host.Composition;
 /// that carry ids, codes and counts, never row values. At 20 MB the file becomes
 /// <c>datahub.1.log</c> (one older file kept).
 /// </summary>
-public sealed class FileLogProvider : ILoggerProvider
+internal sealed class FileLogProvider : ILoggerProvider
 {
     private const long MaxBytes = 20L * 1024 * 1024;
     private readonly string _path;
@@ -94,7 +94,7 @@ internal sealed class EngineLogProvider(ILoggerFactory engineLoggers) : ILoggerP
 }
 
 /// <summary>The logger factory of a verb: the data folder's log file, Information and above (Microsoft and Hangfire Warning).</summary>
-public static class DataHubLogging
+internal static class DataHubLogging
 {
     public static ILoggerFactory ForDataFolder(DataDirectory data, TimeProvider time) =>
         LoggerFactory.Create(b => Configure(b, data, time));

@@ -10,7 +10,7 @@ namespace DataHub.Host.Composition;
 /// natively: WAL, SHM, version folders) is 0600/0700; the folders a data folder already has are
 /// tightened to 0700. Windows keeps the folder's inherited ACLs (no-op).
 /// </summary>
-public static class FileModes
+internal static class FileModes
 {
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;

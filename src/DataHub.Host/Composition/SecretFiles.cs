@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace DataHub.Host.Composition;
 
 /// <summary>Keys kept as files in the data folder's secrets/, readable by the owner only.</summary>
-public static class SecretFiles
+internal static class SecretFiles
 {
     /// <summary>Reads a 32-byte key (hex), creating a new random one on first use.</summary>
     public static byte[] LoadOrCreate(string path)

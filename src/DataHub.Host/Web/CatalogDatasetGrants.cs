@@ -14,7 +14,7 @@ namespace DataHub.Host.Web;
 /// seconds, in <see cref="ServedDatasetsRefresher"/>). Expiry needs no rebuild: validity dates are
 /// compared with the clock on every decision.
 /// </summary>
-public sealed class CatalogDatasetGrants(DataHubCatalog catalog, TimeProvider time) : IDatasetGrants
+internal sealed class CatalogDatasetGrants(DataHubCatalog catalog, TimeProvider time) : IDatasetGrants
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
     private Snapshot? _snapshot;

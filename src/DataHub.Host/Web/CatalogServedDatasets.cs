@@ -10,7 +10,7 @@ namespace DataHub.Host.Web;
 /// reloaded every couple of seconds (an <c>ingest</c> in another process publishes through the same
 /// catalog) and at once after an in-process publish via <see cref="RefreshAsync"/>.
 /// </summary>
-public sealed class CatalogServedDatasets(DataHubCatalog catalog) : IServedDatasets
+internal sealed class CatalogServedDatasets(DataHubCatalog catalog) : IServedDatasets
 {
     private readonly ConcurrentDictionary<(string Dataset, string Version), DatasetSchema> _schemas = new();
     private Snapshot _snapshot = new([], []);

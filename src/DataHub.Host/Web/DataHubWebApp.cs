@@ -68,10 +68,9 @@ public static class DataHubWebApp
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("DataHub", LogLevel.Information);
         // The console, and the engine's log (the data folder's logs/datahub.log when run by the CLI).
         builder.Logging.AddProvider(new EngineLogProvider(engine.Loggers));
-        builder.Services.AddSingleton(engine);
-        builder.Services.AddSingleton(engine.Time);
+        // The same registrations as every CLI verb (catalog, connectors, pipelines: DataHubServices), then the web's own.
+        builder.Services.AddDataHubEngine(engine);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(engine.Catalog.Principals);
         builder.Services.AddDataHubAuthentication();
         builder.Services.AddFeeds(engine, options);
         builder.Services.AddDataHubUi(engine);

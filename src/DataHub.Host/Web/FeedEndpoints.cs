@@ -18,7 +18,6 @@ internal static partial class FeedEndpoints
     {
         services.AddSingleton(new CatalogServedDatasets(engine.Catalog));
         services.AddSingleton<IServedDatasets>(sp => sp.GetRequiredService<CatalogServedDatasets>());
-        services.AddSingleton(engine.Catalog);
         services.AddSingleton(new CatalogDatasetGrants(engine.Catalog, engine.Time));
         services.AddSingleton<IDatasetGrants>(sp => sp.GetRequiredService<CatalogDatasetGrants>());
         services.AddHostedService<ServedDatasetsRefresher>();
