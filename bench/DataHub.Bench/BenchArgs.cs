@@ -21,6 +21,9 @@ internal sealed record BenchArgs
                          loopback, same rows and queries; DuckDB alone; 32 concurrent clients
           connectors     every connector reading the same rows (CSV, Excel, SQLite, PostgreSQL) and
                          the Excel reader candidates; rows/s and peak memory against the CSV connector
+          health-during-ingest
+                         /health/ready latency (p50/p95/max) while an ingest of N rows runs in the
+                         same process as the web host, against the same node idle
 
         Options:
           --rows N[,N...]   rows of the simulated export; a list runs each size (default 200000)
@@ -49,6 +52,8 @@ internal sealed record BenchArgs
 
     public int LoadSeconds { get; init; } = 20;
     public bool Connectors { get; init; }
+
+    public bool HealthDuringIngest { get; init; }
 
     public string? Postgres { get; init; }
 
@@ -136,7 +141,8 @@ internal sealed record BenchArgs
             "scoped-query" => result with { ScopedQuery = true },
             "feed-http" => result with { FeedHttp = true },
             "connectors" => result with { Connectors = true },
-            var other => throw new BenchUsageException($"Unknown benchmark {other}: use ingest, scoped-query, feed-http, connectors or all."),
+            "health-during-ingest" => result with { HealthDuringIngest = true },
+            var other => throw new BenchUsageException($"Unknown benchmark {other}: use ingest, scoped-query, feed-http, connectors, health-during-ingest or all."),
         };
     }
 

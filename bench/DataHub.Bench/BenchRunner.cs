@@ -14,11 +14,14 @@ internal static class BenchRunner
         var scoped = new List<ScopedResult>();
         var feeds = new List<string>();
         var connectors = new List<ConnectorResult>();
+        var health = new List<HealthDuringIngestBenchmark.Result>();
         using (var workspace = Workspace.Create(args.Out))
         {
             await log.WriteLineAsync($"Work folder: {workspace.Root} (deleted at the end)");
             foreach (var rows in args.Rows)
             {
+                if (args.HealthDuringIngest) health.Add(await HealthDuringIngestBenchmark.RunAsync(args, workspace, rows, log, cancellationToken));
+                if (!(args.Ingest || args.ScopedQuery || args.FeedHttp || args.Connectors)) continue; // the export pair is theirs
                 var export = await Exports.PrepareAsync(workspace, rows, args.Seed, log, cancellationToken);
                 if (args.Ingest) ingest.Add(await IngestBenchmark.RunAsync(args, workspace, export, log, cancellationToken));
                 if (args.ScopedQuery) scoped.Add(await ScopedQueryBenchmark.RunAsync(args, workspace, export, log, cancellationToken));
@@ -27,7 +30,7 @@ internal static class BenchRunner
             }
         }
 
-        var run = Report.Run(args, commandLine, machine, ingest, scoped, clock.Elapsed) + string.Concat(feeds) + ConnectorBenchmark.Render(connectors);
+        var run = Report.Run(args, commandLine, machine, ingest, scoped, clock.Elapsed) + string.Concat(feeds) + ConnectorBenchmark.Render(connectors) + HealthDuringIngestBenchmark.Render(health);
         await stdout.WriteAsync(Report.FileHeader + run);
         var path = args.Results ?? DefaultResultsPath();
         if (args.Append && File.Exists(path)) await File.AppendAllTextAsync(path, "\n---\n\n" + run, cancellationToken);

@@ -15,7 +15,7 @@ internal static class Report
         var md = new StringBuilder();
         void Line(FormattableString text = default!) => md.Append(text is null ? "" : text.ToString(CultureInfo.InvariantCulture)).Append('\n');
 
-        var benchmarks = string.Join(" + ", new[] { (args.Ingest, "ingest"), (args.ScopedQuery, "scoped-query"), (args.FeedHttp, "feed-http"), (args.Connectors, "connectors") }.Where(b => b.Item1).Select(b => b.Item2));
+        var benchmarks = string.Join(" + ", new[] { (args.Ingest, "ingest"), (args.ScopedQuery, "scoped-query"), (args.FeedHttp, "feed-http"), (args.Connectors, "connectors"), (args.HealthDuringIngest, "health-during-ingest") }.Where(b => b.Item1).Select(b => b.Item2));
         Line($"## Run: {benchmarks}, {string.Join(" and ", args.Rows.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} rows");
         Line();
         Line($"| | |");

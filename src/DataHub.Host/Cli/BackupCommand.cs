@@ -1,3 +1,4 @@
+using DataHub.Catalog.Storage;
 using DataHub.Core.Failures;
 using DataHub.Host.Composition;
 using Microsoft.Data.Sqlite;
@@ -11,12 +12,17 @@ namespace DataHub.Host.Cli;
 /// folder (lake, raw zone, secrets, sources, settings), leaving out what is scratch: staging folders,
 /// the runs' DuckDB databases and plaintext CSVs, lock files, logs. Lake files are immutable, so a
 /// version published after the catalog snapshot is only an uncommitted folder, which start-up
-/// recovery removes after a restore. A PostgreSQL catalog is not in the folder: back it up with
-/// pg_dump (docs/DEPLOY.md). Restore copies a backup into a new or empty data folder.
+/// recovery removes after a restore. A PostgreSQL catalog (<c>--catalog-postgres</c>) is exported
+/// table by table in one consistent snapshot into <c>catalog-postgres/</c> of the backup (no pg_dump
+/// needed), and restored into a new, empty database or schema. Restore copies a backup into a new or
+/// empty data folder.
 /// </summary>
 internal static class BackupCommand
 {
     private static readonly string[] Databases = ["catalog.db", "jobs.db"];
+
+    /// <summary>Where a backup keeps the logical export of a PostgreSQL catalog (<see cref="PostgresCatalogBackup"/>).</summary>
+    private const string PostgresFolder = "catalog-postgres";
 
     public static async Task<int> BackupAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
@@ -34,10 +40,15 @@ internal static class BackupCommand
             await Task.Run(() => OnlineBackup(source, Path.Combine(to, name)), cancellationToken);
             databases++;
         }
+        // The PostgreSQL catalog before the lake, like the SQLite one: versions published after its
+        // snapshot are uncommitted folders in the backup, which start-up recovery removes.
+        var postgresTables = target.EffectiveCatalogPostgres is { } postgres
+            ? await PostgresCatalogBackup.ExportAsync(postgres, Path.Combine(to, PostgresFolder), cancellationToken)
+            : 0;
         var files = CopyTree(data.Root, to, Skip, cancellationToken);
-        await stdout.WriteLineAsync($"已备份到 {to}：{databases} 个 SQLite 数据库（在线快照），{files} 个文件（数据湖、原始区、密钥、数据源定义、配置）。");
-        if (target.EffectiveCatalogPostgres is not null)
-            await stdout.WriteLineAsync("注意：目录库在 PostgreSQL 上，不在数据目录中，请先用 pg_dump 备份它（见 docs/DEPLOY.md）。");
+        await stdout.WriteLineAsync(postgresTables > 0
+            ? $"已备份到 {to}：PostgreSQL 目录库 {postgresTables} 张表（一致快照），{databases} 个 SQLite 数据库（在线快照），{files} 个文件（数据湖、原始区、密钥、数据源定义、配置）。"
+            : $"已备份到 {to}：{databases} 个 SQLite 数据库（在线快照），{files} 个文件（数据湖、原始区、密钥、数据源定义、配置）。");
         await stdout.WriteLineAsync("备份含密钥（secrets/）和原始数据，请存放在只有运维可读的位置。");
         return CommandLine.Ok;
     }
@@ -46,11 +57,28 @@ internal static class BackupCommand
     {
         var from = Path.GetFullPath(CliSupport.Required(args, "from", "备份目录"));
         var data = new DataDirectory(CliSupport.Required(args, "data", "要恢复到的新数据目录"));
-        if (!File.Exists(Path.Combine(from, "catalog.db")) && !Directory.Exists(Path.Combine(from, "lake")))
-            throw new DataHubException(FailureKind.Config, "RESTORE_NOT_A_BACKUP", "这不是 datahub backup 生成的备份目录", from, "用 --from 指定备份目录（其中有 catalog.db 和 lake/）");
+        var target = EngineTarget.From(args);
+        var postgresBackup = Path.Combine(from, PostgresFolder);
+        var hasPostgres = PostgresCatalogBackup.IsBackup(postgresBackup);
+        if (!File.Exists(Path.Combine(from, "catalog.db")) && !hasPostgres && !Directory.Exists(Path.Combine(from, "lake")))
+            throw new DataHubException(FailureKind.Config, "RESTORE_NOT_A_BACKUP", "这不是 datahub backup 生成的备份目录", from, "用 --from 指定备份目录（其中有 catalog.db 或 catalog-postgres/，和 lake/）");
+        if (hasPostgres && target.EffectiveCatalogPostgres is null)
+            throw new DataHubException(FailureKind.Config, "RESTORE_NEEDS_POSTGRES", "备份中的目录库来自 PostgreSQL", from,
+                "用 --catalog-postgres（或配置 Catalog:Postgres）指定一个新的、空的 PostgreSQL 数据库或 schema 来恢复目录库");
+        if (!hasPostgres && target.EffectiveCatalogPostgres is not null)
+            throw new DataHubException(FailureKind.Config, "RESTORE_NOT_POSTGRES", "备份中的目录库是 SQLite 文件（catalog.db），不是 PostgreSQL 的", from,
+                "去掉 --catalog-postgres（和 DATAHUB_CATALOG_POSTGRES、Catalog:Postgres），目录库随数据目录恢复");
         EnsureEmpty(data.Root, "--data");
-        var files = CopyTree(from, data.Root, _ => false, cancellationToken);
-        await stdout.WriteLineAsync($"已把 {from} 恢复到 {data.Root}（{files} 个文件）。用 datahub serve --data {data.Root} 启动；启动时会清理备份之后未提交的版本文件夹。");
+        var files = CopyTree(from, data.Root, relative => relative.StartsWith(PostgresFolder + "/", StringComparison.Ordinal), cancellationToken);
+        if (hasPostgres)
+        {
+            // The target's schema from this build's migrations, then the backup's rows in one transaction.
+            await DataHub.Catalog.DataHubCatalog.OpenPostgresAsync(target.EffectiveCatalogPostgres!, TimeProvider.System, cancellationToken);
+            var rows = await PostgresCatalogBackup.ImportAsync(target.EffectiveCatalogPostgres!, postgresBackup, cancellationToken);
+            await stdout.WriteLineAsync($"已把目录库恢复到 PostgreSQL（{rows} 行）。");
+        }
+        var option = hasPostgres ? " --catalog-postgres …" : "";
+        await stdout.WriteLineAsync($"已把 {from} 恢复到 {data.Root}（{files} 个文件）。用 datahub serve --data {data.Root}{option} 启动；启动时会清理备份之后未提交的版本文件夹。");
         return CommandLine.Ok;
     }
 

@@ -88,7 +88,7 @@ public static class CommandLine
     private static IEnumerable<string> Path(CommandResult result)
     {
         var names = new List<string>();
-        for (System.CommandLine.Parsing.SymbolResult? r = result; r is CommandResult { Command: not RootCommand } c; r = c.Parent) names.Insert(0, c.Command.Name);
+        for (System.CommandLine.Parsing.SymbolResult? r = result; r is CommandResult { Parent: not null } c; r = c.Parent) names.Insert(0, c.Command.Name);
         return names;
     }
 

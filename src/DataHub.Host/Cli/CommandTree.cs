@@ -17,10 +17,14 @@ internal static class CommandTree
     /// <summary>What a verb runs: the parsed command line, standard output and the Ctrl+C / SIGTERM token.</summary>
     public delegate Task<int> VerbAction(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken);
 
-    public static RootCommand Build()
+    public static Command Build()
     {
-        var root = new RootCommand("DataHub —— 区县数据共享平台")
+        // A plain command named datahub rather than RootCommand, whose name is the executable's
+        // (testhost, dotnet): help and errors say "datahub" wherever it runs.
+        var root = new Command("datahub", "DataHub —— 区县数据共享平台")
         {
+            new HelpOption(),
+            new VersionOption(),
             new Option<string>("--data") { Description = "数据目录（默认为当前目录下的 datahub-data）", HelpName = "DIR", Recursive = true },
             new Option<string>("--catalog-postgres") { Description = "目录库改用 PostgreSQL（连接字符串，或环境变量 DATAHUB_CATALOG_POSTGRES）", HelpName = "CONN", Recursive = true },
         };
@@ -138,10 +142,21 @@ internal static class CommandTree
 
     private static Option<string> As() => Value("as", "以哪个账号的身份操作（其角色由目录检查并记入历史）", "NAME");
 
-    private static Argument<string> Arg(string name, string description) => new(name) { Description = description };
+    private static Argument<string> Arg(string name, string description) => NotAnOption(new(name) { Description = description });
 
     private static Argument<string> OptionalArg(string name, string description) =>
-        new(name) { Description = description, Arity = ArgumentArity.ZeroOrOne };
+        NotAnOption(new(name) { Description = description, Arity = ArgumentArity.ZeroOrOne });
+
+    /// <summary>An unknown <c>--option</c> is a typo, not the value of a free argument slot (<c>keys list --bogus</c>).</summary>
+    private static Argument<string> NotAnOption(Argument<string> argument)
+    {
+        argument.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.StartsWith("--", StringComparison.Ordinal)))
+                result.AddError($"不认识的选项“{token.Value}”");
+        });
+        return argument;
+    }
 
     /// <summary>Help at the root prints the overview of every verb (with examples); a verb's help is System.CommandLine's, from the descriptions above.</summary>
     private sealed class OverviewHelp(HelpAction generated) : SynchronousCommandLineAction
@@ -152,7 +167,7 @@ internal static class CommandTree
         {
             var configuration = parseResult.InvocationConfiguration;
             var output = configuration.Output;
-            if (parseResult.CommandResult.Command is RootCommand) return CommandLine.Help(output);
+            if (parseResult.CommandResult.Parent is null) return CommandLine.Help(output);
             // The parser's zh-Hans resources leave the first heading in English: written aside, then fixed.
             var text = new StringWriter();
             configuration.Output = text;
