@@ -29,10 +29,12 @@ internal static class Report
         var reps = new List<string>();
         if (args.Ingest) reps.Add(string.Create(CultureInfo.InvariantCulture, $"ingest: {args.Reps} per measurement, median"));
         if (args.ScopedQuery || args.FeedHttp) reps.Add(string.Create(CultureInfo.InvariantCulture, $"queries: {args.QueryRuns} timed runs each after 3 warm-up runs, median"));
+        if (args.HealthDuringIngest) reps.Add("health-during-ingest: one ingest, every poll counted");
         Line($"| repetitions | {string.Join("; ", reps)} |");
         Line($"| total harness time | {elapsed.TotalMinutes:0.0} min |");
         Line();
-        Line($"**Method.** Every figure is compared with a baseline measured in the same harness run on the same data, and the ratio is the result; absolute times are printed for context and only hold for this machine. Ingest measurements {(args.InProcess ? "run in the harness process one after another (so peak working set is process-wide: the largest value any measurement so far reached)" : "each run in a fresh child process of the harness (a hidden sub-command), one after another in an order rotated every repetition; peak working set is that child's")}; only the work is timed (not process start or opening the catalog). Query timings alternate between the two files run by run.");
+        if (args.Ingest || args.ScopedQuery || args.FeedHttp || args.Connectors)
+            Line($"**Method.** Every figure is compared with a baseline measured in the same harness run on the same data, and the ratio is the result; absolute times are printed for context and only hold for this machine. Ingest measurements {(args.InProcess ? "run in the harness process one after another (so peak working set is process-wide: the largest value any measurement so far reached)" : "each run in a fresh child process of the harness (a hidden sub-command), one after another in an order rotated every repetition; peak working set is that child's")}; only the work is timed (not process start or opening the catalog). Query timings alternate between the two files run by run.");
         Line();
 
         foreach (var r in ingest) Ingest(md, r, args);
