@@ -52,13 +52,16 @@ public sealed class DetailModel : UiPage
     /// <summary>Form field name of one metadata key (<see cref="MetadataCatalog.Keys"/>).</summary>
     public static string FieldName(string key) => "meta-" + key;
 
+    /// <summary>The name asked for, when there is no such dataset or it is not open to the viewer (one answer for both).</summary>
+    public string? Missing { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string name, CancellationToken cancellationToken) =>
-        await LoadAsync(name, cancellationToken) ? Page() : NotFound();
+        await LoadAsync(name, cancellationToken) ? Page() : NotFoundPage(name);
 
     /// <summary>A steward saves the metadata form: the items that differ from the current version become a new version.</summary>
     public async Task<IActionResult> OnPostMetadataAsync(string name, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(name, cancellationToken)) return NotFound();
+        if (!await LoadAsync(name, cancellationToken)) return NotFoundPage(name);
         if (!IsSteward) return Forbid();
         var typed = MetadataCatalog.Keys.Keys.ToDictionary(k => k, k => Request.Form[FieldName(k)].ToString().Trim());
         var changed = typed.Where(kv => kv.Value != MetadataCatalog.ValueOf(Metadata.Metadata, kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -75,6 +78,14 @@ public sealed class DetailModel : UiPage
             MetadataForm = typed;
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
+        return Page();
+    }
+
+    /// <summary>A 404 with a zh-CN page (a browser shows its own error page for an empty 404).</summary>
+    private Microsoft.AspNetCore.Mvc.RazorPages.PageResult NotFoundPage(string name)
+    {
+        Missing = name.Length > 60 ? name[..60] + "…" : name;
+        Response.StatusCode = StatusCodes.Status404NotFound;
         return Page();
     }
 
