@@ -29,6 +29,9 @@ public sealed class AuditPageTests(UiServer server)
             using (await http.GetAsync(new Uri(server.ServiceRoot, $"NoSuchSet?api_key={worker.ApiKey}"))) { }
         }
         Assert.Equal(System.Net.HttpStatusCode.OK, await server.FeedStatusAsync("steward", steward.Password));
+        // Two failed logins of a user name nobody has: one line, counted, in the failed-login table.
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await server.FeedStatusAsync("nobody-probe", "guess-1"));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await server.FeedStatusAsync("nobody-probe", "guess-2"));
 
         var urls = new List<string>();
         await using var browser = await server.NewBrowserAsync();
@@ -36,6 +39,9 @@ public sealed class AuditPageTests(UiServer server)
         await page.WaitForURLAsync(server.BaseUri.ToString());
         page.Request += (_, r) => urls.Add(r.Url);
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "审计日志" }).ClickAsync();
+        var probe = page.Locator("#failed-logins tr", new() { HasText = "nobody-probe" });
+        await Assertions.Expect(probe).ToHaveCountAsync(1);
+        await Assertions.Expect(probe.Locator("td").Last).ToHaveTextAsync("2");
 
         // A status that is not a number, then a start after the end: each a zh-CN message saying how to fix it.
         await page.GetByLabel("状态码（如 200、404）").FillAsync("成功");
