@@ -22,6 +22,10 @@ public sealed class CatalogMetadataTests(UiServer server)
         await using var browser = await server.NewBrowserAsync();
         var page = await browser.SignInAsync("steward", server.Credential("steward").Password);
         await page.WaitForURLAsync(server.BaseUri.ToString());
+        // The theme is not in the catalog yet: the search finds nothing.
+        await page.GetByLabel("搜索").FillAsync(Theme);
+        await page.GetByRole(AriaRole.Button, new() { Name = "搜索" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("没有符合条件的数据集")).ToBeVisibleAsync();
         await page.GotoAsync("/datasets/population");
 
         // Nothing changed: refused, no version.
@@ -53,8 +57,14 @@ public sealed class CatalogMetadataTests(UiServer server)
         await Assertions.Expect(page.Locator("#metadata-history tbody tr")).ToHaveCountAsync(after);
         await browser.ScreenshotAsync("steward-edited-metadata");
 
-        // The exports, from the catalog home, as downloads.
+        // The catalog home searches the edited metadata: the new theme finds the dataset, and its card shows it.
         await page.GotoAsync("/");
+        await page.GetByLabel("搜索").FillAsync(Theme);
+        await page.GetByRole(AriaRole.Button, new() { Name = "搜索" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("符合条件 1 个")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText($"主题：{Theme}")).ToBeVisibleAsync();
+
+        // The exports, from the catalog home, as downloads.
         var dcat = JsonDocument.Parse(await DownloadAsync(page, "DCAT-AP（JSON-LD）", ".jsonld")).RootElement;
         var population = dcat.GetProperty("dcat:dataset").EnumerateArray().Single(d => d.GetProperty("@id").GetString() == "urn:datahub:dataset:population");
         Assert.Equal(Theme, population.GetProperty("dcat:theme").GetString());

@@ -35,7 +35,7 @@ public sealed class ServeNoticesTests : IAsyncLifetime
         Assert.Contains("--role steward", output, StringComparison.Ordinal);
         Assert.Contains("目录界面（登录）：http://127.0.0.1:", output, StringComparison.Ordinal);
         // The first-steward notice comes before the banner, where a person starting the service reads first.
-        Assert.True(output.IndexOf("datahub users add", StringComparison.Ordinal) < output.IndexOf("目录界面", StringComparison.Ordinal));
+        Assert.True(output.IndexOf("datahub users add", StringComparison.Ordinal) < output.IndexOf("目录界面（登录）", StringComparison.Ordinal));
     }
 
     [Fact]
