@@ -71,6 +71,7 @@ public sealed class UiServer : IAsyncLifetime
         await _app.Services.GetRequiredService<CatalogServedDatasets>().RefreshAsync(default);
         BaseUri = new Uri(ServeCommand.BoundAddress(_app) + "/");
         _playwright = await Playwright.CreateAsync();
+        Assertions.SetDefaultExpectTimeout(15_000);
     }
 
     public DemoCredential Credential(string name) => Credentials.Single(c => c.Name == name);
@@ -95,7 +96,8 @@ public sealed class UiServer : IAsyncLifetime
             BaseURL = BaseUri.ToString().TrimEnd('/'),
             AcceptDownloads = true,
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous waits: the machine running the tests may be busy (a wait only lasts this long when a test fails).
+        context.SetDefaultTimeout(30_000);
         return new Browser(context, this);
     }
 
