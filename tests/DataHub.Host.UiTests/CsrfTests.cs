@@ -26,5 +26,25 @@ public sealed class CsrfTests(UiServer server)
 
         Assert.Equal(400, response.Status);
         Assert.Null(await server.Engine.Catalog.Principals.FindByNameAsync("forged-user", default));
+
+        // Every other form's handler refuses a post without the token the same way, changing nothing.
+        var grants = (await server.Engine.Catalog.OpenList.ListAsync(default)).Count;
+        var metadata = (await server.Engine.Catalog.Metadata.GetAsync("population", default))!.Version;
+        string[] handlers = ["/principals?handler=Reset", "/principals?handler=Disable", "/principals?handler=IssueKey", "/principals?handler=RotateKey",
+            "/principals?handler=RevokeKey", "/open-list?handler=Add", "/open-list?handler=Request", "/open-list?handler=Approve", "/open-list?handler=Reject",
+            "/open-list?handler=Revoke", "/datasets/population?handler=Metadata", "/audit", "/audit?handler=Export", "/signout", "/signin"];
+        foreach (var handler in handlers)
+        {
+            var forged = browser.Context.APIRequest.CreateFormData();
+            forged.Set("Target", "maqun-community");
+            forged.Set("Dataset", "population");
+            forged.Set("Purpose", "伪造");
+            forged.Set("meta-theme", "伪造主题");
+            var refused = await browser.Context.APIRequest.PostAsync(handler, new APIRequestContextOptions { Form = forged, MaxRedirects = 0 });
+            Assert.True(refused.Status == 400, $"{handler}: {refused.Status}");
+        }
+        Assert.Equal(grants, (await server.Engine.Catalog.OpenList.ListAsync(default)).Count);
+        Assert.Equal(metadata, (await server.Engine.Catalog.Metadata.GetAsync("population", default))!.Version);
+        Assert.False((await server.Engine.Catalog.Principals.FindByNameAsync("maqun-community", default))!.Disabled);
     }
 }

@@ -69,6 +69,50 @@ public sealed class OpenListFlowTests(UiServer server)
     }
 
     [Fact]
+    public async Task StreetRequests_StewardRejectsWithAReason_TheStreetSeesIt_AndTheDatasetStaysClosed()
+    {
+        var street = server.Credential("maqun-street");
+        await using (var browser = await server.NewBrowserAsync())
+        {
+            var page = await browser.SignInAsync(street.Name, street.Password);
+            await page.WaitForURLAsync("**/my");
+            await page.GotoAsync("/open-list");
+            await page.GetByLabel("数据集").SelectOptionAsync("population");
+            await page.GetByLabel("用途（必填）").FillAsync("街道人口统计核对");
+            await page.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("等待区数据管理员审批");
+        }
+
+        await using (var browser = await server.NewBrowserAsync())
+        {
+            var page = await browser.SignInAsync("steward", server.Credential("steward").Password);
+            await page.WaitForURLAsync(server.BaseUri.ToString());
+            await page.GotoAsync("/open-list");
+            var row = page.Locator("tr", new() { HasText = street.Name }).Filter(new() { HasText = "申请中" });
+            await row.GetByRole(AriaRole.Button).Filter(new() { HasText = "驳回" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("驳回必须说明理由");
+            row = page.Locator("tr", new() { HasText = street.Name }).Filter(new() { HasText = "申请中" });
+            await row.GetByLabel("驳回理由").FillAsync("街道统计请使用汇总数据集");
+            await row.GetByRole(AriaRole.Button).Filter(new() { HasText = "驳回" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("已驳回");
+            await browser.ScreenshotAsync("steward-rejected-request");
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await UiServer.Feed(street.Name, street.Password).GetErrorAsync(server.PopulationFeed)).StatusCode);
+        await using (var browser = await server.NewBrowserAsync())
+        {
+            var page = await browser.SignInAsync(street.Name, street.Password);
+            await page.WaitForURLAsync("**/my");
+            await page.GotoAsync("/open-list");
+            var mine = page.Locator("tr", new() { HasText = street.Name }).Filter(new() { HasText = "已驳回" });
+            await Assertions.Expect(mine).ToContainTextAsync("街道统计请使用汇总数据集");
+            await mine.GetByText("历史").ClickAsync();
+            await Assertions.Expect(mine.Locator("li", new() { HasText = "申请" }).First).ToBeVisibleAsync();
+            await Assertions.Expect(mine.Locator("li", new() { HasText = "steward：驳回（街道统计请使用汇总数据集）" })).ToBeVisibleAsync();
+        }
+    }
+
+    [Fact]
     public async Task DisabledUser_IsRefusedAtOnce_InTheBrowserAndOnTheFeed()
     {
         await server.Engine.Catalog.Principals.AddAsync(new Principal("to-disable", "待停用网格员", Role.CommunityWorker, UiServer.MaqunCommunity),

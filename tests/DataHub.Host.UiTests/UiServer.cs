@@ -3,6 +3,7 @@ using DataHub.Catalog.OpenList;
 using DataHub.Host.Cli;
 using DataHub.Host.Composition;
 using DataHub.Host.Demo;
+using DataHub.Host.Jobs;
 using DataHub.Host.Web;
 using DataHub.Simulators.Population;
 using DataHub.TestKit;
@@ -20,12 +21,13 @@ namespace DataHub.Host.UiTests;
 /// The host as a district runs it, for the browser tests: a real data folder with the demo's
 /// population export ingested, Kestrel on a free loopback port, a fake clock the tests advance, and
 /// Playwright driving Debian's chromium (<c>DATAHUB_CHROMIUM</c>, default /usr/bin/chromium; never a
-/// downloaded browser), each browser with a fresh profile folder.
+/// downloaded browser): one chromium for the whole collection, a fresh context per simulated person.
 /// </summary>
 public sealed class UiServer : IAsyncLifetime
 {
     public const string ChromiumVariable = "DATAHUB_CHROMIUM";
     public const string MaqunCommunity = "320113002001";
+    public const string DemoSourceId = "gongan-population";
     private readonly TempDirectory _dir = new("ui");
     private WebApplication? _app;
     private IPlaywright? _playwright;
@@ -61,11 +63,15 @@ public sealed class UiServer : IAsyncLifetime
         var steward = DemoPrincipals.All.Single(p => p.Name == "steward");
         await Engine.Catalog.OpenList.AddAsync(new GrantSpec("population", null, [MaqunCommunity], null, false, ShareTypes.Conditional,
             "仅用于本社区网格化服务管理", null, null, null), steward, default);
-        _app = DataHubWebApp.Create(Engine, new WebOptions { Urls = "http://127.0.0.1:0", PageSize = 500 });
+        // Jobs on (Hangfire on SQLite in the data folder) so the dashboard link and its cookie sign-in are
+        // real; the demo source is scheduled for 1 January only, so no run starts during the tests.
+        var jobs = new JobsOptions { WorkerCount = 1, Schedules = { [DemoSourceId] = "0 0 1 1 *" } };
+        _app = DataHubWebApp.Create(Engine, new WebOptions { Urls = "http://127.0.0.1:0", PageSize = 500, Jobs = jobs });
         await _app.StartAsync();
         await _app.Services.GetRequiredService<CatalogServedDatasets>().RefreshAsync(default);
         BaseUri = new Uri(ServeCommand.BoundAddress(_app) + "/");
         _playwright = await Playwright.CreateAsync();
+        Assertions.SetDefaultExpectTimeout(15_000);
     }
 
     public DemoCredential Credential(string name) => Credentials.Single(c => c.Name == name);
@@ -75,44 +81,81 @@ public sealed class UiServer : IAsyncLifetime
 
     public Uri PopulationFeed => new(ServiceRoot, "Population?$count=true");
 
-    /// <summary>A headless chromium with a fresh profile, a 1366x768 window and zh-CN locale.</summary>
+    /// <summary>
+    /// A fresh browser context (its own cookies and storage, like a separate person's browser) with a
+    /// 1366x768 window and zh-CN locale. All contexts share one headless chromium, started on first use:
+    /// starting chromium is the slow part, a context is cheap.
+    /// </summary>
     public async Task<Browser> NewBrowserAsync()
     {
-        var profile = new TempDirectory("chromium-profile");
-        var context = await _playwright!.Chromium.LaunchPersistentContextAsync(profile.Path, new BrowserTypeLaunchPersistentContextOptions
+        var chromium = await ChromiumAsync();
+        var context = await chromium.NewContextAsync(new BrowserNewContextOptions
         {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
             ViewportSize = new ViewportSize { Width = 1366, Height = 768 },
             Locale = "zh-CN",
             BaseURL = BaseUri.ToString().TrimEnd('/'),
+            AcceptDownloads = true,
         });
-        context.SetDefaultTimeout(15_000);
-        return new Browser(context, profile, this);
+        // Generous waits: the machine running the tests may be busy (a wait only lasts this long when a test fails).
+        context.SetDefaultTimeout(30_000);
+        return new Browser(context, this);
+    }
+
+    private readonly SemaphoreSlim _launch = new(1, 1);
+    private IBrowser? _chromium;
+
+    private async Task<IBrowser> ChromiumAsync()
+    {
+        await _launch.WaitAsync();
+        try
+        {
+            return _chromium ??= await _playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            });
+        }
+        finally
+        {
+            _launch.Release();
+        }
     }
 
     /// <summary>A Power Query–like client with Basic credentials.</summary>
     public static StrictODataClient Feed(string user, string password) =>
         new(new HttpClient(), new StrictODataClientOptions { UserName = user, Password = password });
 
+    /// <summary>The status of one Basic-authenticated request for the population feed (first row only).</summary>
+    public async Task<System.Net.HttpStatusCode> FeedStatusAsync(string user, string password)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(ServiceRoot, "Population?$top=1"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}")));
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
     public async Task DisposeAsync()
     {
+        if (_chromium is not null) await _chromium.CloseAsync();
         _playwright?.Dispose();
+        _launch.Dispose();
         if (_app is not null) await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();
         _dir.Dispose();
     }
 }
 
-/// <summary>One browser (its own profile, so its own cookies) and the page a user clicks in.</summary>
-public sealed class Browser(IBrowserContext context, TempDirectory profile, UiServer server) : IAsyncDisposable
+/// <summary>One person's browser (its own context, so its own cookies) and the page they click in.</summary>
+public sealed class Browser(IBrowserContext context, UiServer server) : IAsyncDisposable
 {
     private IPage? _page;
 
     public IBrowserContext Context => context;
 
-    public async Task<IPage> PageAsync() => _page ??= context.Pages.FirstOrDefault() ?? await context.NewPageAsync();
+    public async Task<IPage> PageAsync() => _page ??= await context.NewPageAsync();
 
     /// <summary>Signs in through the form, as a person would: type the name and password, press the button.</summary>
     public async Task<IPage> SignInAsync(string user, string password)
@@ -143,7 +186,6 @@ public sealed class Browser(IBrowserContext context, TempDirectory profile, UiSe
     public async ValueTask DisposeAsync()
     {
         await context.CloseAsync();
-        profile.Dispose();
     }
 }
 

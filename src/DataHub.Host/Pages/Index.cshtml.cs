@@ -41,17 +41,17 @@ public sealed class IndexModel : UiPage
         Results = searched.Where(c => Selected(c, null)).OrderBy(c => c.Entry.Title, StringComparer.Ordinal).ToList();
         Facets =
         [
-            BuildFacet("dept", "提供部门", searched, c => c.Entry.Metadata.ProviderName, Department),
-            BuildFacet("share", "共享类型", searched, c => c.Entry.Metadata.ShareType, ShareType),
-            BuildFacet("cycle", "更新周期", searched, c => c.Entry.Metadata.UpdateCycle, UpdateCycle),
+            BuildFacet("dept", "提供部门", searched, c => c.Catalog.ProviderName, Department),
+            BuildFacet("share", "共享类型", searched, c => c.Catalog.ShareType, ShareType),
+            BuildFacet("cycle", "更新周期", searched, c => c.Catalog.UpdateCycle, UpdateCycle),
         ];
     }
 
     /// <summary>Whether a dataset passes every selected facet except <paramref name="ignore"/> (a facet counts as if itself were unselected).</summary>
     private bool Selected(DatasetCard c, string? ignore) =>
-        (ignore == "dept" || Department is not { Length: > 0 } || c.Entry.Metadata.ProviderName == Department)
-        && (ignore == "share" || ShareType is not { Length: > 0 } || c.Entry.Metadata.ShareType == ShareType)
-        && (ignore == "cycle" || UpdateCycle is not { Length: > 0 } || c.Entry.Metadata.UpdateCycle == UpdateCycle);
+        (ignore == "dept" || Department is not { Length: > 0 } || c.Catalog.ProviderName == Department)
+        && (ignore == "share" || ShareType is not { Length: > 0 } || c.Catalog.ShareType == ShareType)
+        && (ignore == "cycle" || UpdateCycle is not { Length: > 0 } || c.Catalog.UpdateCycle == UpdateCycle);
 
     private Facet BuildFacet(string key, string title, IEnumerable<DatasetCard> cards, Func<DatasetCard, string> value, string? selected) =>
         new(key, title, cards.Where(c => Selected(c, key)).GroupBy(value).OrderBy(g => g.Key, StringComparer.Ordinal)

@@ -58,7 +58,16 @@ public sealed class DemoProcessTests
             // The open list is printed: communities and the street granted, the analyst's request pending.
             Assert.Contains("population → 320113 所有社区", output.ToString(), StringComparison.Ordinal);
             Assert.Contains("population → 320113002", output.ToString(), StringComparison.Ordinal);
-            Assert.Contains("[申请中]", output.ToString(), StringComparison.Ordinal);
+            Assert.Single(output.ToString().Split('\n'), l => l.Contains("[申请中]", StringComparison.Ordinal));
+
+            // The UI's address is printed and answers with the zh-CN sign-in page.
+            var ui = output.ToString().Split('\n').Single(l => l.Contains("目录界面（登录）：", StringComparison.Ordinal)).Split('：')[1].Trim();
+            using (var anonymous = new HttpClient())
+            {
+                var signIn = await anonymous.GetStringAsync(new Uri(new Uri(ui), "/signin"));
+                Assert.Contains("<form method=\"post\"", signIn, StringComparison.Ordinal);
+                Assert.Contains("name=\"__csrf\"", signIn, StringComparison.Ordinal);
+            }
             Assert.Contains(written.EnumerateArray(), c => c.GetProperty("password").GetString() == printed[4] && c.GetProperty("apiKey").GetString() == printed[5]);
         }
         finally

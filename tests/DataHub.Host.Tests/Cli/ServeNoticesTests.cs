@@ -25,6 +25,20 @@ public sealed class ServeNoticesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Serve_OnAFolderWithoutSteward_PrintsHowToCreateTheFirstOne_AndTheUiAddress()
+    {
+        using var dir = new DataHub.TestKit.TempDirectory("serve-empty");
+        await using var serve = DatahubProcess.Start(null, "serve", "--data", dir.Path, "--urls", "http://127.0.0.1:0", "--no-jobs");
+        await serve.WaitForAsync("Ctrl+C", TimeSpan.FromMinutes(1));
+        var output = serve.Stdout;
+        Assert.Contains("datahub users add", output, StringComparison.Ordinal);
+        Assert.Contains("--role steward", output, StringComparison.Ordinal);
+        Assert.Contains("目录界面（登录）：http://127.0.0.1:", output, StringComparison.Ordinal);
+        // The first-steward notice comes before the banner, where a person starting the service reads first.
+        Assert.True(output.IndexOf("datahub users add", StringComparison.Ordinal) < output.IndexOf("目录界面（登录）", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task PlainHttpOnANonLoopbackAddress_IsWarned()
     {
         var engine = await _fx.OpenEngineAsync();

@@ -102,6 +102,27 @@ public sealed class MetadataCatalog(CatalogDatabase db, TimeProvider time, Datas
         }, cancellationToken);
     }
 
+    /// <summary>One key's value as the CLI prints it and the UI's edit form shows it (the inverse of what <see cref="SetAsync"/> accepts).</summary>
+    public static string ValueOf(ResourceMetadata m, string key) => key switch
+    {
+        "classification" => m.Classification,
+        "theme" => m.Theme,
+        "resource-code" => m.ResourceCode,
+        "provider" => m.ProviderName,
+        "provider-code" => m.ProviderCode,
+        "abstract" => m.Abstract,
+        "format" => m.Format,
+        "share-type" => m.ShareType,
+        "share-condition" => m.ShareCondition ?? "",
+        "share-method" => m.ShareMethod,
+        "open" => m.OpenToPublic ? "是" : "否",
+        "open-condition" => m.OpenCondition ?? "",
+        "update-cycle" => m.UpdateCycle,
+        "published" => m.PublishedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+        "related" => string.Join("、", m.RelatedResources),
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Not a metadata key."),
+    };
+
     private const string Select = "SELECT dataset, version, metadata_json, edited_by, edited_at FROM dataset_metadata";
 
     private static MetadataVersion Map(System.Data.Common.DbDataReader r) => new(r.GetString(0), Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture),

@@ -1,25 +1,32 @@
 using System.Collections.Concurrent;
 using DataHub.Catalog.Datasets;
+using DataHub.Catalog.Metadata;
 using DataHub.Core.Access;
 using DataHub.Core.Schema;
 using DataHub.Host.Composition;
 
 namespace DataHub.Host.Web.Ui;
 
-/// <summary>A dataset as the UI shows it: the catalog entry, its schema and its current version (if published).</summary>
-internal sealed record DatasetCard(DatasetEntry Entry, DatasetSchema Schema, DatasetVersion? Current)
+/// <summary>
+/// A dataset as the UI shows it: the catalog entry, its schema, its current version (if published)
+/// and its catalog metadata as the stewards last edited it (<see cref="MetadataCatalog"/>).
+/// </summary>
+internal sealed record DatasetCard(DatasetEntry Entry, DatasetSchema Schema, DatasetVersion? Current, ResourceMetadata Catalog)
 {
     public string Name => Entry.Name;
 
-    /// <summary>The text the catalog search looks in: name, title, description, department, share terms and every field title.</summary>
+    /// <summary>The text the catalog search looks in: name, title, abstract, department, theme and classification, share terms and every field.</summary>
     public IEnumerable<string> SearchText()
     {
         yield return Entry.Name;
         yield return Entry.Title;
         yield return Entry.Description;
-        yield return Entry.Metadata.ProviderName;
-        yield return Entry.Metadata.ShareType;
-        yield return Entry.Metadata.UpdateCycle;
+        yield return Catalog.Abstract;
+        yield return Catalog.ProviderName;
+        yield return Catalog.Theme;
+        yield return Catalog.Classification;
+        yield return Catalog.ShareType;
+        yield return Catalog.UpdateCycle;
         foreach (var f in Schema.Fields)
         {
             yield return f.Title;
@@ -64,7 +71,8 @@ internal sealed class UiCatalog(DataHubEngine engine, UiVisibility visibility)
                 ?? throw new InvalidOperationException($"The catalog has no schema {entry.Name} {schemaVersion}.");
             schema = _schemas[(entry.Name, schemaVersion)] = SchemaLoader.Parse(json, $"catalog:{entry.Name}@{schemaVersion}");
         }
-        return new DatasetCard(entry, schema, current);
+        var metadata = (await engine.Catalog.Metadata.GetAsync(entry.Name, cancellationToken))?.Metadata ?? ResourceMetadata.From(entry);
+        return new DatasetCard(entry, schema, current, metadata);
     }
 }
 
