@@ -19,8 +19,10 @@ internal sealed record BenchArgs
           all            both (default)
           feed-http      DataHub's feed against ASP.NET Core OData + EF Core + SQLite over HTTP on
                          loopback, same rows and queries; DuckDB alone; 32 concurrent clients
-          connectors     every connector reading the same rows (CSV, Excel, SQLite, PostgreSQL) and
-                         the Excel reader candidates; rows/s and peak memory against the CSV connector
+          connectors     every connector reading the same rows (CSV, Excel, SQLite, PostgreSQL, REST)
+                         and the Excel reader candidates; the REST and FHIR connectors on a simulated
+                         district's enterprises and patients; rows/s and peak memory against the CSV
+                         connector on the same records
           health-during-ingest
                          /health/ready latency (p50/p95/max) while an ingest of N rows runs in the
                          same process as the web host, against the same node idle

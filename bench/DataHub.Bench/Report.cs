@@ -28,6 +28,7 @@ internal static class Report
         Line($"| rows | {string.Join(", ", args.Rows.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} (simulated export, seed {args.Seed}) |");
         var reps = new List<string>();
         if (args.Ingest) reps.Add(string.Create(CultureInfo.InvariantCulture, $"ingest: {args.Reps} per measurement, median"));
+        if (args.Connectors) reps.Add(string.Create(CultureInfo.InvariantCulture, $"connectors: {args.Reps} reads per reader, median"));
         if (args.ScopedQuery || args.FeedHttp) reps.Add(string.Create(CultureInfo.InvariantCulture, $"queries: {args.QueryRuns} timed runs each after 3 warm-up runs, median"));
         if (args.HealthDuringIngest) reps.Add("health-during-ingest: one ingest, every poll counted");
         Line($"| repetitions | {string.Join("; ", reps)} |");
