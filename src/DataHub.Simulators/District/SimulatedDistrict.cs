@@ -130,6 +130,16 @@ public static class SimulatedDistrict
             FamilyDoctorSigned = model.Residents.Where(r => r.Patient?.Contract is not null).Select(r => r.Id18).ToList(),
             RentedHouses = model.Addresses.Where(a => a.Rented).Select(HousingDepartment.HouseCode).ToList(),
             Deceased = model.Residents.Where(r => r.Status == "死亡").Select(r => r.Id18).ToList(),
+            HealthPatients = model.Residents.Where(r => r.Patient is not null)
+                .Select(r => new HealthPatientFact(r.Patient!.ArchiveNo, r.Id18, r.CommunityCode, r.Patient.Defect switch
+                {
+                    "missing" => "no_id",
+                    "none" => "id_number",
+                    var d => d,
+                }))
+                .OrderBy(f => f.ArchiveNo, StringComparer.Ordinal).ToList(),
+            Enterprises = model.Enterprises.Where(e => e.Defect is not ("length" or "format"))
+                .Select(e => new EnterpriseFact(e.RegisteredCode, e.CommunityCode, e.Industry, e.Status)).ToList(),
         };
     }
 

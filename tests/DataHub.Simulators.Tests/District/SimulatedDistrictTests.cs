@@ -46,7 +46,12 @@ public sealed class SimulatedDistrictTests : IAsyncLifetime
     [Fact]
     public void Truth_DefectsPlantedInEveryDepartment()
     {
-        Assert.True(_truth.Departments["health"].QuarantinedByReason.GetValueOrDefault("REQUIRED_MISSING") > 0);
+        Assert.True(_truth.Departments["health"].QuarantinedByReason.GetValueOrDefault("ID_CHECK_DIGIT") > 0);
+        // Patients without an ID number are kept (fallback key) and each is in the answer key for person resolution.
+        var withoutId = _truth.Facts.HealthPatients.Count(p => p.Registered == "no_id");
+        Assert.True(withoutId > 0);
+        Assert.Equal(withoutId, _truth.Departments["health"].Warnings.GetValueOrDefault("RECORD_ID_FROM_FALLBACK_KEY"));
+        Assert.False(_truth.Departments["health"].QuarantinedByReason.ContainsKey("REQUIRED_MISSING"));
         Assert.True(_truth.Departments["enterprise"].Warnings.GetValueOrDefault("CREDIT_CODE_CHECK") > 0);
         Assert.True(_truth.Departments["housing"].Quarantined + _truth.Departments["housing"].Duplicates > 0);
         Assert.True(_truth.Departments["population"].Duplicates > 0);

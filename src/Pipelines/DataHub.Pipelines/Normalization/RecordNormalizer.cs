@@ -110,6 +110,13 @@ public sealed class RecordNormalizer
                 (issues ??= []).Add(new FieldIssue(result.ReasonCode!, spec.Name, $"{spec.Title}：{result.Message}", raw!));
             }
         }
+        if (problems is null && Derivations.UsesFallbackKey(_schema, row) && _schema.FallbackKey!.Where(f => row.GetValueOrDefault(f) is null).ToArray() is { Length: > 0 } absent)
+        {
+            // Kept without the natural key only when the fallback fields identify the person completely.
+            var key = _schema.Field(_schema.NaturalKey[0]);
+            (problems ??= []).Add(new Problem("REQUIRED_MISSING", key.Name,
+                $"“{key.Title}”为空，且{string.Join("、", absent.Select(f => $"“{_schema.Field(f).Title}”"))}也为空或无效，无法识别此人；请补填{key.Title}"));
+        }
         if (problems is not null) return new NormalizedRecord(record.Position, null, problems, []);
 
         var warnings = kept ?? [];
