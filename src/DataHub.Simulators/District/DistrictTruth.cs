@@ -93,7 +93,8 @@ public sealed record DistrictFacts
     public IReadOnlyList<EnterpriseFact> Enterprises { get; init; } = [];
 }
 
-public sealed record EnterpriseFact(string CreditCode, string CommunityCode, string Industry, string Status);
+/// <param name="CommunityFromAddress">Registered without its community code: a correct pipeline takes it from the certain standard address.</param>
+public sealed record EnterpriseFact(string CreditCode, string CommunityCode, string Industry, string Status, bool CommunityFromAddress = false);
 
 /// <summary>
 /// One health archive: its 健康档案编号, the resident's true ID number and community, and how it was

@@ -16,7 +16,7 @@ public sealed record FieldIssue(string Code, string Field, string Message, strin
 /// <summary>
 /// The outcome for one source record: a normalised row, or the problems that quarantine it. An
 /// accepted row may carry <see cref="FieldIssues"/>: values of non-identifying fields that failed
-/// their rules and were set to null.
+/// their rules and were set to null, and a community code filled from a certain standard address.
 /// </summary>
 public sealed record NormalizedRecord(long Position, IReadOnlyDictionary<string, string?>? Row, IReadOnlyList<Problem> Problems, IReadOnlyList<string> Warnings,
     IReadOnlyList<FieldIssue>? FieldIssues = null)
@@ -35,20 +35,26 @@ public sealed class RecordNormalizer
     private readonly IDivisionDirectory _divisions;
     private readonly RecordIdHasher _hasher;
     private readonly (FieldSpec Spec, FieldMapping? Map, int Column)[] _plan;
+    private readonly CommunityFromAddress? _communities;
+    private readonly string? _addressField;
 
-    private RecordNormalizer(DatasetSchema schema, IDivisionDirectory divisions, RecordIdHasher hasher, (FieldSpec, FieldMapping?, int)[] plan)
+    private RecordNormalizer(DatasetSchema schema, IDivisionDirectory divisions, RecordIdHasher hasher, (FieldSpec, FieldMapping?, int)[] plan, CommunityFromAddress? communities)
     {
         _schema = schema;
         _divisions = divisions;
         _hasher = hasher;
         _plan = plan;
+        _addressField = communities is null ? null : CommunityFromAddress.AddressField(schema);
+        _communities = _addressField is null ? null : communities;
     }
 
     /// <summary>
     /// Binds a source definition to the columns the source actually has. A mapping that names a
     /// column the source lacks is a config error naming the columns that exist.
     /// </summary>
-    public static RecordNormalizer Bind(SourceDefinition source, DatasetSchema schema, IReadOnlyList<SourceColumn> columns, IDivisionDirectory divisions, RecordIdHasher hasher)
+    /// <param name="communities">Resolves a missing community code from a certain standard address; null: a missing code quarantines the row.</param>
+    public static RecordNormalizer Bind(SourceDefinition source, DatasetSchema schema, IReadOnlyList<SourceColumn> columns, IDivisionDirectory divisions, RecordIdHasher hasher,
+        CommunityFromAddress? communities = null)
     {
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < columns.Count; i++) byName.TryAdd(HeaderKey(columns[i].Name), i);
@@ -67,7 +73,7 @@ public sealed class RecordNormalizer
             }
             plan.Add((spec, map, column));
         }
-        return new RecordNormalizer(schema, divisions, hasher, plan.ToArray());
+        return new RecordNormalizer(schema, divisions, hasher, plan.ToArray(), communities);
     }
 
     /// <summary>
@@ -92,6 +98,8 @@ public sealed class RecordNormalizer
             if (value is null)
             {
                 row[spec.Name] = null;
+                // A missing community code may still follow from the address (after the loop).
+                if (_communities is not null && spec.Name == _schema.ScopeField) continue;
                 if (spec.Required && !Derivations.CanDerive(_schema, spec))
                     (problems ??= []).Add(new Problem("REQUIRED_MISSING", spec.Name, $"必填字段“{spec.Title}”为空"));
                 continue;
@@ -110,6 +118,7 @@ public sealed class RecordNormalizer
                 (issues ??= []).Add(new FieldIssue(result.ReasonCode!, spec.Name, $"{spec.Title}：{result.Message}", raw!));
             }
         }
+        if (problems is null && _communities is not null && row[_schema.ScopeField!] is null) ResolveCommunity(row, ref problems, ref kept, ref issues);
         if (problems is null && Derivations.UsesFallbackKey(_schema, row) && _schema.FallbackKey!.Where(f => row.GetValueOrDefault(f) is null).ToArray() is { Length: > 0 } absent)
         {
             // Kept without the natural key only when the fallback fields identify the person completely.
@@ -122,6 +131,24 @@ public sealed class RecordNormalizer
         var warnings = kept ?? [];
         Derivations.Apply(_schema, row, _divisions, _hasher, warnings);
         return new NormalizedRecord(record.Position, row, [], warnings, issues);
+    }
+
+    /// <summary>
+    /// A record without its community code: the community of its address when that address is
+    /// certainly one standard address (recorded as a warning and a field issue naming the address
+    /// code), else quarantined as any missing required field.
+    /// </summary>
+    private void ResolveCommunity(Dictionary<string, string?> row, ref List<Problem>? problems, ref List<string>? kept, ref List<FieldIssue>? issues)
+    {
+        var scope = _schema.Field(_schema.ScopeField!);
+        if (_communities!.Resolve(row.GetValueOrDefault(_addressField!)) is { } address)
+        {
+            row[scope.Name] = address.CommunityCode;
+            (kept ??= []).Add(CommunityFromAddress.Warning);
+            (issues ??= []).Add(new FieldIssue(CommunityFromAddress.Warning, scope.Name,
+                $"{scope.Title}为空：按{_schema.Field(_addressField!).Title}确定为标准地址 {address.AddressCode} 所在社区 {address.CommunityCode}", ""));
+        }
+        else (problems ??= []).Add(new Problem("REQUIRED_MISSING", scope.Name, $"必填字段“{scope.Title}”为空（{_schema.Field(_addressField!).Title}也不能确定地对应到一个标准地址）"));
     }
 
     /// <summary>
