@@ -85,9 +85,9 @@ public sealed record DistrictDefectRates
     /// <summary>
     /// 市场监管: an enterprise registered without its community code and standard-address code, only
     /// the address text (accepted with warning COMMUNITY_FROM_ADDRESS when the address is certainly one
-    /// standard address, else REQUIRED_MISSING). Default 0.03.
+    /// standard address, else REQUIRED_MISSING). Planted only at houses the housing register publishes. Default 0.05.
     /// </summary>
-    public double EnterpriseCommunityMissing { get; init; } = 0.03;
+    public double EnterpriseCommunityMissing { get; init; } = 0.05;
 
     /// <summary>住建: a house with a community code not in the reference (DIVISION_UNKNOWN). Default 0.005.</summary>
     public double HouseCommunityUnknown { get; init; } = 0.005;

@@ -41,7 +41,11 @@ internal static class EnterpriseDepartment
         var plant = new Random(options.Seed ^ 0x5C_4A_11);
         foreach (var e in model.Enterprises)
         {
-            if (e.Defect == "none" && plant.NextDouble() < options.Rates.EnterpriseCommunityMissing) e.CommunityBlank = true;
+            // Only at a house the housing register publishes: a quarantined house is no standard address,
+            // and another community's house could then match the place alone (a question of the matcher, not this defect).
+            if (e.Defect == "none" && plant.NextDouble() < options.Rates.EnterpriseCommunityMissing
+                && HousingDepartment.Defect(model.Addresses.First(a => a.Code == e.AddressCode), options.Rates) is "none" or "duplicate")
+                e.CommunityBlank = true;
         }
     }
 
