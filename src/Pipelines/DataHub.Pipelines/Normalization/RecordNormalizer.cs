@@ -91,6 +91,7 @@ public sealed class RecordNormalizer
         List<Problem>? problems = null;
         List<FieldIssue>? issues = null;
         List<string>? kept = null; // values kept with a quality warning (e.g. a credit code failing its check character)
+        var scopeMissing = false;
         foreach (var (spec, map, column) in _plan)
         {
             var raw = map is null || map.NotSupplied ? null : map.Constant ?? Text(record.Values[column]);
@@ -98,8 +99,7 @@ public sealed class RecordNormalizer
             if (value is null)
             {
                 row[spec.Name] = null;
-                // A missing community code may still follow from the address (after the loop).
-                if (_communities is not null && spec.Name == _schema.ScopeField) continue;
+                scopeMissing |= spec.Name == _schema.ScopeField;
                 if (spec.Required && !Derivations.CanDerive(_schema, spec))
                     (problems ??= []).Add(new Problem("REQUIRED_MISSING", spec.Name, $"必填字段“{spec.Title}”为空"));
                 continue;
@@ -118,7 +118,8 @@ public sealed class RecordNormalizer
                 (issues ??= []).Add(new FieldIssue(result.ReasonCode!, spec.Name, $"{spec.Title}：{result.Message}", raw!));
             }
         }
-        if (problems is null && _communities is not null && row[_schema.ScopeField!] is null) ResolveCommunity(row, ref problems, ref kept, ref issues);
+        // A missing community code, when it is the only problem, may still follow from the address.
+        if (scopeMissing && _communities is not null && problems is [{ Code: "REQUIRED_MISSING" }] && ResolveCommunity(row, ref kept, ref issues)) problems = null;
         if (problems is null && Derivations.UsesFallbackKey(_schema, row) && _schema.FallbackKey!.Where(f => row.GetValueOrDefault(f) is null).ToArray() is { Length: > 0 } absent)
         {
             // Kept without the natural key only when the fallback fields identify the person completely.
@@ -135,20 +136,18 @@ public sealed class RecordNormalizer
 
     /// <summary>
     /// A record without its community code: the community of its address when that address is
-    /// certainly one standard address (recorded as a warning and a field issue naming the address
-    /// code), else quarantined as any missing required field.
+    /// certainly one standard address, recorded as a warning and a field issue naming the address
+    /// code. False when it is not (the row stays quarantined).
     /// </summary>
-    private void ResolveCommunity(Dictionary<string, string?> row, ref List<Problem>? problems, ref List<string>? kept, ref List<FieldIssue>? issues)
+    private bool ResolveCommunity(Dictionary<string, string?> row, ref List<string>? kept, ref List<FieldIssue>? issues)
     {
+        if (_communities!.Resolve(row.GetValueOrDefault(_addressField!)) is not { } address) return false;
         var scope = _schema.Field(_schema.ScopeField!);
-        if (_communities!.Resolve(row.GetValueOrDefault(_addressField!)) is { } address)
-        {
-            row[scope.Name] = address.CommunityCode;
-            (kept ??= []).Add(CommunityFromAddress.Warning);
-            (issues ??= []).Add(new FieldIssue(CommunityFromAddress.Warning, scope.Name,
-                $"{scope.Title}为空：按{_schema.Field(_addressField!).Title}确定为标准地址 {address.AddressCode} 所在社区 {address.CommunityCode}", ""));
-        }
-        else (problems ??= []).Add(new Problem("REQUIRED_MISSING", scope.Name, $"必填字段“{scope.Title}”为空（{_schema.Field(_addressField!).Title}也不能确定地对应到一个标准地址）"));
+        row[scope.Name] = address.CommunityCode;
+        (kept ??= []).Add(CommunityFromAddress.Warning);
+        (issues ??= []).Add(new FieldIssue(CommunityFromAddress.Warning, scope.Name,
+            $"{scope.Title}为空：按{_schema.Field(_addressField!).Title}确定为标准地址 {address.AddressCode} 所在社区 {address.CommunityCode}", ""));
+        return true;
     }
 
     /// <summary>
