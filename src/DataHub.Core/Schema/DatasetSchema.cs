@@ -18,6 +18,12 @@ namespace DataHub.Core.Schema;
 /// For the platform's catalog datasets (freshness, quality): the column naming the dataset a row is
 /// about (<c>x-dataset-field</c>). A principal sees only the rows of datasets granted to it.
 /// </param>
+/// <param name="FallbackKey">
+/// Fields that identify a row whose natural key is empty (<c>x-fallback-key</c>, e.g. name, birth
+/// date and community for a health archive kept without an ID number): such a row is accepted with a
+/// pseudonymous record id from these fields, which never equals an id from the natural key, so it is
+/// never joined to another dataset as the same person. Without it an empty natural key quarantines the row.
+/// </param>
 public sealed record DatasetSchema(
     string Name,
     string Version,
@@ -30,7 +36,8 @@ public sealed record DatasetSchema(
     string? VersionField,
     IReadOnlyList<FieldSpec> Fields,
     IReadOnlyList<string>? IdentityFields = null,
-    string? DatasetField = null)
+    string? DatasetField = null,
+    IReadOnlyList<string>? FallbackKey = null)
 {
     /// <summary>The identity fields, declared or by default.</summary>
     public IReadOnlyList<string> Identity => IdentityFields

@@ -90,8 +90,9 @@ public static class SchemaLoader
             Opt(root, "x-version-field"),
             fields,
             root.TryGetProperty("x-identity-fields", out var idf) ? idf.EnumerateArray().Select(x => x.GetString()!).ToArray() : null,
-            Opt(root, "x-dataset-field"));
-        foreach (var name in schema.NaturalKey.Append(schema.KeyField).Concat(schema.IdentityFields ?? []).Concat(new[] { schema.ScopeField, schema.VersionField, schema.DatasetField }.OfType<string>()))
+            Opt(root, "x-dataset-field"),
+            root.TryGetProperty("x-fallback-key", out var fk) ? fk.EnumerateArray().Select(x => x.GetString()!).ToArray() : null);
+        foreach (var name in schema.NaturalKey.Append(schema.KeyField).Concat(schema.IdentityFields ?? []).Concat(schema.FallbackKey ?? []).Concat(new[] { schema.ScopeField, schema.VersionField, schema.DatasetField }.OfType<string>()))
         {
             if (schema.FindField(name) is null) throw new FormatException($"{origin}: '{name}' is named at the root but is not a property.");
         }

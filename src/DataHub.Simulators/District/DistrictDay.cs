@@ -177,7 +177,7 @@ internal static class DistrictDay
             changedEnterprises.Add(e);
             enterprise.Inserted.Add(e.CreditCode);
         }
-        var open = model.Enterprises.Where(e => e.Defect == "none" && e.Status is "存续" or "在业" && !enterprise.Inserted.Contains(e.CreditCode)).ToList();
+        var open = model.Enterprises.Where(e => e.Defect == "none" && !e.CommunityBlank && e.Status is "存续" or "在业" && !enterprise.Inserted.Contains(e.CreditCode)).ToList();
         for (var i = 0; i < Math.Max(1, model.Enterprises.Count / 300) && open.Count > 0; i++)
         {
             var e = open[rng.Next(open.Count)];

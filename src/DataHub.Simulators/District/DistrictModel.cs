@@ -125,6 +125,8 @@ internal sealed class EnterpriseState
     public required DateOnly Established { get; init; }
     public required string Industry { get; init; }
     public required string Status { get; set; }
+    /// <summary>Registered without community code and address code (planted; never changed by advance).</summary>
+    public bool CommunityBlank { get; set; }
     public required string AddressCode { get; set; }
     public required string CommunityCode { get; set; }
     public required int Employees { get; set; }

@@ -82,6 +82,13 @@ public sealed record DistrictDefectRates
     /// <summary>市场监管: an enterprise listed twice (a duplicate). Default 0.005.</summary>
     public double EnterpriseDuplicate { get; init; } = 0.005;
 
+    /// <summary>
+    /// 市场监管: an enterprise registered without its community code and standard-address code, only
+    /// the address text (accepted with warning COMMUNITY_FROM_ADDRESS when the address is certainly one
+    /// standard address, else REQUIRED_MISSING). Planted only at houses the housing register publishes. Default 0.05.
+    /// </summary>
+    public double EnterpriseCommunityMissing { get; init; } = 0.05;
+
     /// <summary>住建: a house with a community code not in the reference (DIVISION_UNKNOWN). Default 0.005.</summary>
     public double HouseCommunityUnknown { get; init; } = 0.005;
 

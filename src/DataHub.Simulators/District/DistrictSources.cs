@@ -130,6 +130,8 @@ public static class DistrictSources
         fields:
           id_number:            { from: "Patient.identifier[身份号码]", transforms: [halfwidth, remove_spaces, upper] }
           archive_no:           { from: "Patient.identifier[健康档案编号]" }
+          name:                 { from: Patient.name, transforms: [remove_spaces] }
+          birth_date:           { from: Patient.birthDate }
           community_code:       { from: Patient.address.社区代码 }
           managing_institution: { from: Patient.managingOrganization }
           primary_diagnosis:    { from: Condition.主要诊断 }

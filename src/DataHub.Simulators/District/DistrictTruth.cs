@@ -82,6 +82,26 @@ public sealed record DistrictFacts
 
     /// <summary>ID numbers of residents who died (status 死亡).</summary>
     public required IReadOnlyList<string> Deceased { get; init; }
+
+    /// <summary>
+    /// Which resident each health archive belongs to, by 健康档案编号 (the health rows carry it), and how
+    /// the health system registered the person: the answer key for person resolution.
+    /// </summary>
+    public IReadOnlyList<HealthPatientFact> HealthPatients { get; init; } = [];
+
+    /// <summary>The enterprises a correct pipeline accepts (once each): community, industry code (GB/T 4754) and registration status.</summary>
+    public IReadOnlyList<EnterpriseFact> Enterprises { get; init; } = [];
 }
+
+/// <param name="CommunityFromAddress">Registered without its community code: a correct pipeline takes it from the certain standard address.</param>
+public sealed record EnterpriseFact(string CreditCode, string CommunityCode, string Industry, string Status, bool CommunityFromAddress = false);
+
+/// <summary>
+/// One health archive: its 健康档案编号, the resident's true ID number and community, and how it was
+/// registered: <c>id_number</c>, <c>legacy15</c> (old 15-digit number), <c>duplicate</c> (a second
+/// Patient with the same number), <c>no_id</c> (no ID number: name, birth date and community only) or
+/// <c>check_digit</c> (a wrong check character: quarantined).
+/// </summary>
+public sealed record HealthPatientFact(string ArchiveNo, string IdNumber, string CommunityCode, string Registered);
 
 public sealed record ResidentFact(string IdNumber, string CommunityCode, string? AddressCode, string Address);

@@ -12,7 +12,8 @@ namespace DataHub.Simulators.District;
 /// The 市场监管 enterprise register: enterprises at the district's standard addresses (shops and
 /// offices that are houses of the housing register too), legal representatives among the residents.
 /// Planted defects: credit codes failing their check character (kept with a warning), 17-character
-/// codes and codes with a letter GB 32100 excludes (quarantined), enterprises listed twice.
+/// codes and codes with a letter GB 32100 excludes (quarantined), enterprises listed twice, and
+/// enterprises registered with the address text only (community resolved from the standard address).
 /// </summary>
 internal static class EnterpriseDepartment
 {
@@ -36,6 +37,27 @@ internal static class EnterpriseDepartment
     {
         var count = Math.Max(30, options.Residents / 12);
         for (var i = 0; i < count; i++) model.Enterprises.Add(NewEnterprise(model, book, rng, DrawDefect(options.Rates, rng)));
+        // A separate stream, so planting leaves the rest of the district as the seed made it.
+        var plant = new Random(options.Seed ^ 0x5C_4A_11);
+        foreach (var e in model.Enterprises)
+        {
+            // Only at a house the housing register publishes: a quarantined house is no standard address,
+            // and another community's house could then match the place alone (a question of the matcher, not this defect).
+            if (e.Defect == "none" && plant.NextDouble() < options.Rates.EnterpriseCommunityMissing
+                && HousingDepartment.Defect(model.Addresses.First(a => a.Code == e.AddressCode), options.Rates) is "none" or "duplicate")
+                e.CommunityBlank = true;
+        }
+    }
+
+    /// <summary>
+    /// Whether a correct pipeline resolves the community of an enterprise registered without it: its
+    /// address is a house the housing register publishes, and no other standard address has the same text.
+    /// </summary>
+    public static bool CommunityResolvable(DistrictModel model, EnterpriseState e, DistrictDefectRates rates)
+    {
+        var address = model.Addresses.First(a => a.Code == e.AddressCode);
+        return HousingDepartment.Defect(address, rates) is "none" or "duplicate"
+            && model.Addresses.Count(a => a.Full == address.Full && HousingDepartment.Defect(a, rates) is "none" or "duplicate") == 1;
     }
 
     public static EnterpriseState NewEnterprise(DistrictModel model, AddressBook book, Random rng, string defect)
@@ -113,9 +135,9 @@ internal static class EnterpriseDepartment
             w.WriteString("industryco", e.Industry);
             w.WriteString("regstate", e.Status);
             w.WriteString("dom", address.Full);
-            w.WriteString("domcode", address.Code);
+            w.WriteString("domcode", e.CommunityBlank ? "" : address.Code);
             w.WriteStartObject("community");
-            w.WriteString("code", community.Code);
+            w.WriteString("code", e.CommunityBlank ? "" : community.Code);
             w.WriteString("name", community.Name);
             w.WriteEndObject();
             w.WriteNumber("empnum", e.Employees);
@@ -125,14 +147,23 @@ internal static class EnterpriseDepartment
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    public static DepartmentTruth Truth(DistrictModel model)
+    public static DepartmentTruth Truth(DistrictModel model, DistrictDefectRates rates)
     {
         var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var byCommunity = new SortedDictionary<string, long>(model.Communities.ToDictionary(c => c.Code, _ => 0L), StringComparer.Ordinal);
-        long rows = 0, duplicates = 0, warnings = 0;
+        long rows = 0, duplicates = 0, warnings = 0, fromAddress = 0;
         foreach (var e in model.Enterprises)
         {
             rows += e.Defect == "duplicate" ? 2 : 1;
+            if (e.CommunityBlank)
+            {
+                if (!CommunityResolvable(model, e, rates))
+                {
+                    reasons["REQUIRED_MISSING"] = reasons.GetValueOrDefault("REQUIRED_MISSING") + 1;
+                    continue;
+                }
+                fromAddress++;
+            }
             switch (e.Defect)
             {
                 case "length":
@@ -155,7 +186,8 @@ internal static class EnterpriseDepartment
         {
             SourceId = SourceId, Rows = rows, Accepted = rows - quarantined - duplicates, Quarantined = quarantined, Duplicates = duplicates,
             QuarantinedByReason = reasons, AcceptedByCommunity = byCommunity,
-            Warnings = warnings == 0 ? new Dictionary<string, long>() : new Dictionary<string, long> { ["CREDIT_CODE_CHECK"] = warnings },
+            Warnings = new[] { ("CREDIT_CODE_CHECK", warnings), ("COMMUNITY_FROM_ADDRESS", fromAddress) }.Where(w => w.Item2 > 0)
+                .ToDictionary(w => w.Item1, w => w.Item2, StringComparer.Ordinal),
         };
     }
 }

@@ -8,7 +8,8 @@ namespace DataHub.Simulators.District;
 /// <summary>
 /// The 卫健 primary-care system: residents of the police register with a health archive (most of
 /// the elderly, about half of the others), their chronic conditions (ICD-10) and family-doctor
-/// contracts, served as FHIR R4 resources. Planted defects: Patients without a 身份号码, with a
+/// contracts, served as FHIR R4 resources. Planted defects: Patients without a 身份号码 (kept by name,
+/// birth date and community, listed as probably the same person as a resident, never merged), with a
 /// wrong check character, registered with the old 15-digit number (accepted after upgrading), and
 /// registered twice (a duplicate).
 /// </summary>
@@ -122,7 +123,10 @@ internal static class HealthDepartment
     {
         var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var byCommunity = new SortedDictionary<string, long>(model.Communities.ToDictionary(c => c.Code, _ => 0L), StringComparer.Ordinal);
-        long rows = 0, duplicates = 0;
+        long rows = 0, duplicates = 0, withoutId = 0;
+        // A Patient without an ID number is kept, identified by name, birth date and community (the
+        // health schema's fallback key); two such Patients of the same name, birth and community are one record.
+        var fallbackKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in model.Residents)
         {
             if (r.Patient is not { } p) continue;
@@ -130,7 +134,9 @@ internal static class HealthDepartment
             switch (p.Defect)
             {
                 case "missing":
-                    reasons["REQUIRED_MISSING"] = reasons.GetValueOrDefault("REQUIRED_MISSING") + 1;
+                    withoutId++;
+                    if (!fallbackKeys.Add($"{r.Name}|{r.Birth:yyyy-MM-dd}|{r.CommunityCode}")) duplicates++;
+                    else byCommunity[r.CommunityCode]++;
                     break;
                 case "check_digit":
                     reasons["ID_CHECK_DIGIT"] = reasons.GetValueOrDefault("ID_CHECK_DIGIT") + 1;
@@ -146,6 +152,7 @@ internal static class HealthDepartment
         {
             SourceId = SourceId, Rows = rows, Accepted = rows - quarantined - duplicates, Quarantined = quarantined,
             Duplicates = duplicates, QuarantinedByReason = reasons, AcceptedByCommunity = byCommunity,
+            Warnings = withoutId == 0 ? new Dictionary<string, long>() : new Dictionary<string, long> { ["RECORD_ID_FROM_FALLBACK_KEY"] = withoutId },
         };
     }
 

@@ -110,14 +110,14 @@ public static class SimulatedDistrict
         {
             ["population"] = police,
             ["health"] = HealthDepartment.Truth(model),
-            ["enterprise"] = EnterpriseDepartment.Truth(model),
+            ["enterprise"] = EnterpriseDepartment.Truth(model, rates),
             ["housing"] = HousingDepartment.Truth(model, rates),
         },
         Changes = changes,
-        Facts = Facts(model),
+        Facts = Facts(model, rates),
     };
 
-    private static DistrictFacts Facts(DistrictModel model)
+    private static DistrictFacts Facts(DistrictModel model, DistrictDefectRates rates)
     {
         var living = model.Residents.Where(r => r.PoliceAccepted && r.Status == "在住").ToList();
         var alone = living.Where(r => r.AddressCode is not null).GroupBy(r => r.AddressCode!).Where(g => g.Count() == 1).Select(g => g.First());
@@ -130,6 +130,16 @@ public static class SimulatedDistrict
             FamilyDoctorSigned = model.Residents.Where(r => r.Patient?.Contract is not null).Select(r => r.Id18).ToList(),
             RentedHouses = model.Addresses.Where(a => a.Rented).Select(HousingDepartment.HouseCode).ToList(),
             Deceased = model.Residents.Where(r => r.Status == "死亡").Select(r => r.Id18).ToList(),
+            HealthPatients = model.Residents.Where(r => r.Patient is not null)
+                .Select(r => new HealthPatientFact(r.Patient!.ArchiveNo, r.Id18, r.CommunityCode, r.Patient.Defect switch
+                {
+                    "missing" => "no_id",
+                    "none" => "id_number",
+                    var d => d,
+                }))
+                .OrderBy(f => f.ArchiveNo, StringComparer.Ordinal).ToList(),
+            Enterprises = model.Enterprises.Where(e => e.Defect is not ("length" or "format") && (!e.CommunityBlank || EnterpriseDepartment.CommunityResolvable(model, e, rates)))
+                .Select(e => new EnterpriseFact(e.RegisteredCode, e.CommunityCode, e.Industry, e.Status, e.CommunityBlank)).ToList(),
         };
     }
 

@@ -161,8 +161,16 @@ public sealed partial class SharedSchemaFilesTests
         {
             var field = schema.FindField(name);
             Assert.NotNull(field);
-            Assert.True(field.Required, $"natural key {name} must be required");
+            // Optional only when a fallback key identifies the rows without it (x-fallback-key).
+            Assert.True(field.Required || schema.FallbackKey is { Count: > 0 }, $"natural key {name} must be required");
             Assert.False(field.Derived, $"natural key {name} must come from the source");
+        }
+        foreach (var name in schema.FallbackKey ?? [])
+        {
+            var field = schema.FindField(name);
+            Assert.NotNull(field);
+            Assert.False(field.Derived && name != schema.ScopeField, $"fallback key {name} must come from the source");
+            Assert.DoesNotContain(name, schema.NaturalKey);
         }
     }
 

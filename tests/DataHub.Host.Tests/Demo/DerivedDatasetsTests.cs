@@ -57,6 +57,19 @@ public sealed class DerivedDatasetsTests : IAsyncLifetime
             var signed = truth.Facts.FamilyDoctorSigned.ToHashSet(StringComparer.Ordinal);
             Same(Count(archived.Where(p => signed.Contains((string)p["id_number"]!)).Select(p => (string)p["community_code"]!)), Figure(profile, "family_doctor_signed"), "family_doctor_signed");
 
+            // Enterprises by registration status and, of the active ones, by industry section (GB/T 4754 门类), as the register holds them.
+            Assert.NotEmpty(truth.Facts.Enterprises);
+            foreach (var (status, column) in (ReadOnlySpan<(string, string)>)[("存续", "enterprises_subsisting"), ("在业", "enterprises_operating"), ("注销", "enterprises_cancelled"), ("吊销", "enterprises_revoked"), ("迁出", "enterprises_moved_out")])
+                Same(Count(truth.Facts.Enterprises.Where(e => e.Status == status).Select(e => e.CommunityCode)), Figure(profile, column), column);
+            var active = truth.Facts.Enterprises.Where(e => e.Status is "存续" or "在业").ToList();
+            foreach (var section in "ABCDEFGHIJKLMNOPQRST")
+            {
+                var column = "industry_" + char.ToLowerInvariant(section);
+                Same(Count(active.Where(e => e.Industry[0] == section).Select(e => e.CommunityCode)), Figure(profile, column), column);
+            }
+            Assert.True(truth.Facts.Enterprises.Select(e => e.Industry[0]).Distinct().Count() > 3);
+            Same(Count(active.Select(e => e.CommunityCode)), Figure(profile, "enterprises_active"), "enterprises_active");
+
             // Person resolution: every person in both registers linked exactly once by the ID number; nothing merged on a guess.
             var links = await RowsAsync(engine, "person_link");
             var populationIds = population.Select(p => (string)p["record_id"]!).ToHashSet(StringComparer.Ordinal);

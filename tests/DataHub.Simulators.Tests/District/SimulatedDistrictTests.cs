@@ -10,7 +10,7 @@ using Xunit;
 namespace DataHub.Simulators.Tests.District;
 
 /// <summary>One district, four departments: the same people, addresses and enterprises, and a truth that adds up.</summary>
-public sealed class SimulatedDistrictTests : IAsyncLifetime
+public sealed class SimulatedDistrictTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new("district-gen");
     private DistrictPaths _paths = null!;
@@ -46,7 +46,18 @@ public sealed class SimulatedDistrictTests : IAsyncLifetime
     [Fact]
     public void Truth_DefectsPlantedInEveryDepartment()
     {
-        Assert.True(_truth.Departments["health"].QuarantinedByReason.GetValueOrDefault("REQUIRED_MISSING") > 0);
+        Assert.True(_truth.Departments["health"].QuarantinedByReason.GetValueOrDefault("ID_CHECK_DIGIT") > 0);
+        // Patients without an ID number are kept (fallback key) and each is in the answer key for person resolution.
+        var withoutId = _truth.Facts.HealthPatients.Count(p => p.Registered == "no_id");
+        Assert.True(withoutId > 0);
+        Assert.Equal(withoutId, _truth.Departments["health"].Warnings.GetValueOrDefault("RECORD_ID_FROM_FALLBACK_KEY"));
+        Assert.False(_truth.Departments["health"].QuarantinedByReason.ContainsKey("REQUIRED_MISSING"));
+        // Enterprises registered with their address only: each resolvable one is a warning and a fact.
+        var fromAddress = _truth.Facts.Enterprises.Count(e => e.CommunityFromAddress);
+        Assert.True(fromAddress > 0);
+        Assert.Equal(fromAddress, _truth.Departments["enterprise"].Warnings.GetValueOrDefault("COMMUNITY_FROM_ADDRESS"));
+        output.WriteLine($"health patients {_truth.Facts.HealthPatients.Count}, without ID {withoutId}; enterprises {_truth.Facts.Enterprises.Count}, community from address {fromAddress}, "
+            + $"unresolvable {_truth.Departments["enterprise"].QuarantinedByReason.GetValueOrDefault("REQUIRED_MISSING")}");
         Assert.True(_truth.Departments["enterprise"].Warnings.GetValueOrDefault("CREDIT_CODE_CHECK") > 0);
         Assert.True(_truth.Departments["housing"].Quarantined + _truth.Departments["housing"].Duplicates > 0);
         Assert.True(_truth.Departments["population"].Duplicates > 0);

@@ -252,6 +252,24 @@ public sealed partial class DatasetCatalog
             r => new QualityFigure(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), r.GetInt64(4), r.GetInt64(5)), cancellationToken);
     }
 
+    /// <summary>
+    /// Every dataset that has a current version, with the inputs recorded for that version (empty for a
+    /// dataset without lineage): what a derived rebuild compares against, in one query.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, (long Version, IReadOnlyList<LineageInput> Inputs)>> CurrentLineageAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = await db.OpenAsync(cancellationToken);
+        var rows = await QueryAsync(conn, null, """
+            SELECT d.name, d.current_version, l.input_dataset, l.input_version, l.input_run_id
+            FROM datasets d LEFT JOIN dataset_lineage l ON l.dataset = d.name AND l.version = d.current_version
+            WHERE d.current_version IS NOT NULL ORDER BY d.name, l.input_dataset
+            """, [],
+            r => (Dataset: r.GetString(0), Version: r.GetInt64(1), Input: r.IsDBNull(2) ? null : new LineageInput(r.GetString(2), r.GetInt64(3), r.GetString(4))),
+            cancellationToken);
+        return rows.GroupBy(r => r.Dataset, StringComparer.Ordinal).ToDictionary(g => g.Key,
+            g => (g.First().Version, (IReadOnlyList<LineageInput>)g.Where(r => r.Input is not null).Select(r => r.Input!).ToArray()), StringComparer.Ordinal);
+    }
+
     /// <summary>The inputs of every version of <paramref name="dataset"/> (all datasets when null), newest first.</summary>
     public async Task<IReadOnlyList<(string Dataset, long Version, LineageInput Input)>> LineageAsync(string? dataset, CancellationToken cancellationToken)
     {

@@ -91,7 +91,7 @@ internal static class AddressLinking
     };
 
     /// <summary>The standard addresses: the address dataset's own parts, plus the houses whose code it lacks.</summary>
-    private static List<StandardAddress> StandardAddresses(DuckDBConnection conn)
+    internal static List<StandardAddress> StandardAddresses(DuckDBConnection conn)
     {
         var list = new List<StandardAddress>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

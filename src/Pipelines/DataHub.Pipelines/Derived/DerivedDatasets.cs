@@ -37,10 +37,11 @@ public sealed class DerivedDatasets(DataHubCatalog catalog, LakeLayout lake, Tim
         if (!inputs.ContainsKey("population") && !inputs.ContainsKey("housing") && !inputs.ContainsKey("enterprise")) return new(published, unchanged);
 
         var due = new List<(DerivedDefinition Definition, IReadOnlyList<LineageInput> Lineage)>();
+        var recorded = await catalog.Datasets.CurrentLineageAsync(cancellationToken);
         foreach (var d in DerivedCatalog.All)
         {
             var lineage = d.DependsOn.Where(inputs.ContainsKey).Select(n => new LineageInput(n, inputs[n].Version, inputs[n].RunId)).ToArray();
-            if (await SameLineageAsync(d.Name, lineage, cancellationToken)) unchanged.Add(d.Name);
+            if (SameLineage(recorded.TryGetValue(d.Name, out var current) ? current.Inputs : null, lineage)) unchanged.Add(d.Name);
             else due.Add((d, lineage));
         }
         if (due.Count == 0) return new(published, unchanged);
@@ -96,13 +97,10 @@ public sealed class DerivedDatasets(DataHubCatalog catalog, LakeLayout lake, Tim
         CommunityStats.Build(conn);
     }
 
-    private async Task<bool> SameLineageAsync(string dataset, IReadOnlyList<LineageInput> lineage, CancellationToken cancellationToken)
-    {
-        if (await catalog.Datasets.GetAsync(dataset, cancellationToken) is not { CurrentVersion: { } current }) return false;
-        var recorded = (await catalog.Datasets.LineageAsync(dataset, cancellationToken)).Where(l => l.Version == current)
-            .Select(l => (l.Input.Dataset, l.Input.Version)).Order().ToArray();
-        return recorded.SequenceEqual(lineage.Select(l => (l.Dataset, l.Version)).Order());
-    }
+    /// <summary>Whether the current version (null: none) was computed from exactly these input versions.</summary>
+    private static bool SameLineage(IReadOnlyList<LineageInput>? recorded, IReadOnlyList<LineageInput> lineage) =>
+        recorded is not null
+        && recorded.Select(l => (l.Dataset, l.Version)).Order().SequenceEqual(lineage.Select(l => (l.Dataset, l.Version)).Order());
 
     /// <summary>Writes one derived table as a new version (columns in schema order, typed), reads it back and publishes it with its lineage.</summary>
     private async Task<long> PublishAsync(DuckDBConnection conn, DerivedDefinition definition, string runId, IReadOnlyList<LineageInput> lineage, CancellationToken cancellationToken)

@@ -87,6 +87,13 @@ internal static class DerivedSql
                    FROM residents WHERE address_code IS NOT NULL GROUP BY address_code) x ON x.address_code = h.address_code
         """);
 
+    /// <summary>The enterprise register's statuses (enterprise schema enum), each a profile column.</summary>
+    private static readonly (string Status, string Column)[] EnterpriseStatuses =
+        [("存续", "enterprises_subsisting"), ("在业", "enterprises_operating"), ("注销", "enterprises_cancelled"), ("吊销", "enterprises_revoked"), ("迁出", "enterprises_moved_out")];
+
+    /// <summary>The sections (门类) of GB/T 4754-2017, the letter an industry code starts with; profile columns count the active units per section.</summary>
+    private const string IndustrySections = "ABCDEFGHIJKLMNOPQRST";
+
     public static void CommunityProfile(DuckDBConnection conn, DateOnly asOf)
     {
         var day = $"DATE '{asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}'";
@@ -114,7 +121,10 @@ internal static class DerivedSql
                        count(*) FILTER (WHERE occupancy = '空置') AS vacant_units
                 FROM house_occupancy GROUP BY community_code),
             e AS (
-                SELECT community_code, count(*) AS enterprises, count(*) FILTER (WHERE registration_status IN ('存续', '在业')) AS enterprises_active
+                SELECT community_code, count(*) AS enterprises, count(*) FILTER (WHERE registration_status IN ('存续', '在业')) AS enterprises_active,
+                       {string.Join(", ", EnterpriseStatuses.Select(st => $"count(*) FILTER (WHERE registration_status = '{st.Status}') AS {st.Column}"))},
+                       {string.Join(", ", IndustrySections.Select(c => $"count(*) FILTER (WHERE registration_status IN ('存续', '在业') AND left(industry_code, 1) = '{c}') AS industry_{char.ToLowerInvariant(c)}"))},
+                       count(*) FILTER (WHERE registration_status IN ('存续', '在业') AND industry_code IS NULL) AS industry_unknown
                 FROM enterprise GROUP BY community_code),
             hl AS (
                 SELECT r.community_code, count(*) FILTER (WHERE c.archived) AS health_archives,
@@ -132,6 +142,9 @@ internal static class DerivedSql
                    coalesce(hs.houses, 0) AS houses, coalesce(hs.rental_units, 0) AS rental_units, coalesce(hs.tenants, 0) AS tenants,
                    coalesce(hs.vacant_units, 0) AS vacant_units,
                    coalesce(e.enterprises, 0) AS enterprises, coalesce(e.enterprises_active, 0) AS enterprises_active,
+                   {string.Join(", ", EnterpriseStatuses.Select(st => $"coalesce(e.{st.Column}, 0) AS {st.Column}"))},
+                   {string.Join(", ", IndustrySections.Select(c => $"coalesce(e.industry_{char.ToLowerInvariant(c)}, 0) AS industry_{char.ToLowerInvariant(c)}"))},
+                   coalesce(e.industry_unknown, 0) AS industry_unknown,
                    coalesce(hl.health_archives, 0) AS health_archives, coalesce(hl.chronic_patients, 0) AS chronic_patients,
                    coalesce(hl.hypertension, 0) AS hypertension, coalesce(hl.diabetes, 0) AS diabetes,
                    coalesce(hl.family_doctor_signed, 0) AS family_doctor_signed,

@@ -99,7 +99,8 @@ public sealed partial class IngestionRunner
         tally.SourceColumns = input.Columns.Select(c => new ColumnInfo(c.Name, c.DeclaredType)).ToList();
         var previousPart = Path.Combine(current.Version!.Directory, current.Mine!.File);
         // The corrected definition must still fit the columns the records had (a missing column is a config error here).
-        var normalizer = RecordNormalizer.Bind(source, schema, input.Columns, _catalog.Divisions, _hasher);
+        var communities = await StandardAddressSource.ForAsync(_catalog, schema, _options.DuckDbMemoryLimit, _options.DuckDbThreads, cancellationToken);
+        var normalizer = RecordNormalizer.Bind(source, schema, input.Columns, _catalog.Divisions, _hasher, communities);
         var streets = new SortedSet<string>(StringComparer.Ordinal);
         tally.Stage = "校验入库";
         using var stage = new RunStage(schema, runDirectory, _options.DuckDbMemoryLimit, _options.DuckDbThreads);

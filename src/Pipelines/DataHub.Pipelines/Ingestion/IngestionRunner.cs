@@ -306,7 +306,8 @@ public sealed partial class IngestionRunner
         tally.SourceNotes = stream.Notes;
         tally.SourceColumns = stream.Columns.Select(c => new ColumnInfo(c.Name, c.DeclaredType)).ToList();
         tally.Drift = SchemaDriftCheck.Compare(await PreviousColumnsAsync(source, schema, cancellationToken), stream.Columns);
-        var normalizer = RecordNormalizer.Bind(source, schema, stream.Columns, _catalog.Divisions, _hasher);
+        var communities = await StandardAddressSource.ForAsync(_catalog, schema, _options.DuckDbMemoryLimit, _options.DuckDbThreads, cancellationToken);
+        var normalizer = RecordNormalizer.Bind(source, schema, stream.Columns, _catalog.Divisions, _hasher, communities);
         var previousHash = current.Mine?.ContentHash;
         // An incremental read is merged into this source's part of the current version. The state and
         // the version are committed together; without that part, the read starts over in full.

@@ -62,8 +62,24 @@ public static class Derivations
                 if (name is not null) row[name] = divisions.Find(prefix)?.Name;
             }
         }
-        row[schema.KeyField] = hasher.Hash(schema.NaturalKey, row);
+        if (UsesFallbackKey(schema, row))
+        {
+            // No ID number: the record id is the keyed hash of the fallback fields under a marker no
+            // natural key starts with, so it never equals the id of anyone's ID number (never merged).
+            row[schema.KeyField] = hasher.Hash(schema.FallbackKey!.Select(f => row.GetValueOrDefault(f) ?? "").Prepend(FallbackMarker));
+            warnings.Add(FallbackWarning);
+        }
+        else row[schema.KeyField] = hasher.Hash(schema.NaturalKey, row);
     }
+
+    /// <summary>The quality warning of a row identified by its fallback key (counted per run like any warning).</summary>
+    public const string FallbackWarning = "RECORD_ID_FROM_FALLBACK_KEY";
+
+    private const string FallbackMarker = "\u0000fallback";
+
+    /// <summary>Whether the row's natural key is empty and the schema lets its fallback key identify it instead.</summary>
+    public static bool UsesFallbackKey(DatasetSchema schema, IReadOnlyDictionary<string, string?> row) =>
+        schema.FallbackKey is not null && schema.NaturalKey.All(f => row.GetValueOrDefault(f) is null);
 
     private static void DeriveOrCheck(Dictionary<string, string?> row, string field, string fromId, string warning, ICollection<string> warnings)
     {

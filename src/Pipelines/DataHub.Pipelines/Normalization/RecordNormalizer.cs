@@ -16,7 +16,7 @@ public sealed record FieldIssue(string Code, string Field, string Message, strin
 /// <summary>
 /// The outcome for one source record: a normalised row, or the problems that quarantine it. An
 /// accepted row may carry <see cref="FieldIssues"/>: values of non-identifying fields that failed
-/// their rules and were set to null.
+/// their rules and were set to null, and a community code filled from a certain standard address.
 /// </summary>
 public sealed record NormalizedRecord(long Position, IReadOnlyDictionary<string, string?>? Row, IReadOnlyList<Problem> Problems, IReadOnlyList<string> Warnings,
     IReadOnlyList<FieldIssue>? FieldIssues = null)
@@ -35,20 +35,26 @@ public sealed class RecordNormalizer
     private readonly IDivisionDirectory _divisions;
     private readonly RecordIdHasher _hasher;
     private readonly (FieldSpec Spec, FieldMapping? Map, int Column)[] _plan;
+    private readonly CommunityFromAddress? _communities;
+    private readonly string? _addressField;
 
-    private RecordNormalizer(DatasetSchema schema, IDivisionDirectory divisions, RecordIdHasher hasher, (FieldSpec, FieldMapping?, int)[] plan)
+    private RecordNormalizer(DatasetSchema schema, IDivisionDirectory divisions, RecordIdHasher hasher, (FieldSpec, FieldMapping?, int)[] plan, CommunityFromAddress? communities)
     {
         _schema = schema;
         _divisions = divisions;
         _hasher = hasher;
         _plan = plan;
+        _addressField = communities is null ? null : CommunityFromAddress.AddressField(schema);
+        _communities = _addressField is null ? null : communities;
     }
 
     /// <summary>
     /// Binds a source definition to the columns the source actually has. A mapping that names a
     /// column the source lacks is a config error naming the columns that exist.
     /// </summary>
-    public static RecordNormalizer Bind(SourceDefinition source, DatasetSchema schema, IReadOnlyList<SourceColumn> columns, IDivisionDirectory divisions, RecordIdHasher hasher)
+    /// <param name="communities">Resolves a missing community code from a certain standard address; null: a missing code quarantines the row.</param>
+    public static RecordNormalizer Bind(SourceDefinition source, DatasetSchema schema, IReadOnlyList<SourceColumn> columns, IDivisionDirectory divisions, RecordIdHasher hasher,
+        CommunityFromAddress? communities = null)
     {
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < columns.Count; i++) byName.TryAdd(HeaderKey(columns[i].Name), i);
@@ -67,7 +73,7 @@ public sealed class RecordNormalizer
             }
             plan.Add((spec, map, column));
         }
-        return new RecordNormalizer(schema, divisions, hasher, plan.ToArray());
+        return new RecordNormalizer(schema, divisions, hasher, plan.ToArray(), communities);
     }
 
     /// <summary>
@@ -85,6 +91,7 @@ public sealed class RecordNormalizer
         List<Problem>? problems = null;
         List<FieldIssue>? issues = null;
         List<string>? kept = null; // values kept with a quality warning (e.g. a credit code failing its check character)
+        var scopeMissing = false;
         foreach (var (spec, map, column) in _plan)
         {
             var raw = map is null || map.NotSupplied ? null : map.Constant ?? Text(record.Values[column]);
@@ -92,6 +99,7 @@ public sealed class RecordNormalizer
             if (value is null)
             {
                 row[spec.Name] = null;
+                scopeMissing |= spec.Name == _schema.ScopeField;
                 if (spec.Required && !Derivations.CanDerive(_schema, spec))
                     (problems ??= []).Add(new Problem("REQUIRED_MISSING", spec.Name, $"必填字段“{spec.Title}”为空"));
                 continue;
@@ -110,11 +118,36 @@ public sealed class RecordNormalizer
                 (issues ??= []).Add(new FieldIssue(result.ReasonCode!, spec.Name, $"{spec.Title}：{result.Message}", raw!));
             }
         }
+        // A missing community code, when it is the only problem, may still follow from the address.
+        if (scopeMissing && _communities is not null && problems is [{ Code: "REQUIRED_MISSING" }] && ResolveCommunity(row, ref kept, ref issues)) problems = null;
+        if (problems is null && Derivations.UsesFallbackKey(_schema, row) && _schema.FallbackKey!.Where(f => row.GetValueOrDefault(f) is null).ToArray() is { Length: > 0 } absent)
+        {
+            // Kept without the natural key only when the fallback fields identify the person completely.
+            var key = _schema.Field(_schema.NaturalKey[0]);
+            (problems ??= []).Add(new Problem("REQUIRED_MISSING", key.Name,
+                $"“{key.Title}”为空，且{string.Join("、", absent.Select(f => $"“{_schema.Field(f).Title}”"))}也为空或无效，无法识别此人；请补填{key.Title}"));
+        }
         if (problems is not null) return new NormalizedRecord(record.Position, null, problems, []);
 
         var warnings = kept ?? [];
         Derivations.Apply(_schema, row, _divisions, _hasher, warnings);
         return new NormalizedRecord(record.Position, row, [], warnings, issues);
+    }
+
+    /// <summary>
+    /// A record without its community code: the community of its address when that address is
+    /// certainly one standard address, recorded as a warning and a field issue naming the address
+    /// code. False when it is not (the row stays quarantined).
+    /// </summary>
+    private bool ResolveCommunity(Dictionary<string, string?> row, ref List<string>? kept, ref List<FieldIssue>? issues)
+    {
+        if (_communities!.Resolve(row.GetValueOrDefault(_addressField!)) is not { } address) return false;
+        var scope = _schema.Field(_schema.ScopeField!);
+        row[scope.Name] = address.CommunityCode;
+        (kept ??= []).Add(CommunityFromAddress.Warning);
+        (issues ??= []).Add(new FieldIssue(CommunityFromAddress.Warning, scope.Name,
+            $"{scope.Title}为空：按{_schema.Field(_addressField!).Title}确定为标准地址 {address.AddressCode} 所在社区 {address.CommunityCode}", ""));
+        return true;
     }
 
     /// <summary>
