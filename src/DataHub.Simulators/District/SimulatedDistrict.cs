@@ -53,6 +53,7 @@ public static class SimulatedDistrict
             foreach (var e in model.Enterprises) EnterpriseDepartment.Write(conn, tx, model, e);
             tx.Commit();
         }
+        store.Analyze();
         HousingDepartment.WriteWorkbook(model, options.Rates, paths.HousingWorkbook);
         if (!File.Exists(paths.ApiKey)) WriteSecret(paths.ApiKey, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
 

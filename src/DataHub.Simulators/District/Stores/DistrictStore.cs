@@ -35,7 +35,19 @@ internal sealed class DistrictStore(string path)
                 updated TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (type, id));
             CREATE INDEX fhir_type_updated ON fhir (type, updated);
             CREATE INDEX fhir_patient ON fhir (patient);
+            -- The FHIR server pages by seq within a type: without this index every page sorts every resource of the type.
+            CREATE INDEX fhir_type_seq ON fhir (type, seq);
             """);
+    }
+
+    /// <summary>
+    /// Refreshes SQLite's statistics after a bulk write, so the planner looks a page's patients up by
+    /// the patient index instead of reading every Condition and CarePlan for each page.
+    /// </summary>
+    public void Analyze()
+    {
+        using var conn = Open();
+        Exec(conn, "ANALYZE;");
     }
 
     public static void Exec(SqliteConnection conn, string sql, SqliteTransaction? tx = null, params (string Name, object? Value)[] args)
