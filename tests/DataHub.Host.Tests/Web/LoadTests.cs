@@ -101,8 +101,14 @@ public sealed class LoadTests : IAsyncLifetime
         Assert.Contains(200, statuses);
         Assert.Contains(503, statuses);
         Assert.Empty(badBusy);
-        // Generous for a shared 2-core build machine; the requirement (100 ms) is measured in bench/.
-        Assert.True(health.Max() < TimeSpan.FromSeconds(1), $"health answers (ms): {string.Join(" ", health.Select(h => h.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}");
+        // Health must not queue behind the feed (before the gate it took 5-15 s under this load). The
+        // requirement (100 ms) is measured in bench/; here, on a 2-core machine that may be running
+        // other test projects at once, one answer can be held up by the scheduler or a GC pause, so
+        // the bounds are: the typical answer prompt, none anywhere near queueing behind the feed.
+        var ms = string.Join(" ", health.Select(h => h.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)));
+        var sorted = health.Order().ToList();
+        Assert.True(sorted[sorted.Count / 2] < TimeSpan.FromMilliseconds(250), $"median health answer over 250 ms: {ms}");
+        Assert.True(sorted[^1] < TimeSpan.FromSeconds(3), $"a health answer took over 3 s: {ms}");
     }
 
     [Fact]

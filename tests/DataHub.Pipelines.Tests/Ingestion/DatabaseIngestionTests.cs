@@ -121,6 +121,34 @@ public sealed class DatabaseIngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rollback_PutsTheCursorBack_SoTheNextRunReReadsWhatTheRollbackTookAway()
+    {
+        var db = await CreateDatabaseAsync("sqlite");
+        for (var i = 1; i <= 3; i++) await db.InsertAsync(Person(i), $"居民{i}", T0.AddMinutes(i));
+        var yaml = WriteDefinition(db);
+        var full = await _fx.Runner.RunAsync(yaml, default);
+        Assert.True(full.Succeeded, full.ToText());
+
+        await db.InsertAsync(Person(4), "新居民", T0.AddDays(1));
+        await db.UpdateNameAsync(Person(1), "改名", T0.AddDays(1).AddMinutes(1));
+        var delta = await _fx.Runner.RunAsync(yaml, default);
+        Assert.Equal("incremental", delta.Mode);
+        Assert.Equal(4, delta.VersionRows);
+
+        await _fx.Runner.RollbackAsync("population", full.Version!.Value, "steward", default);
+        Assert.Equal(3, (await _fx.ReadCurrentAsync()).Count);
+
+        // The cursor is v1's again: the insert and the update after it come back, nothing else is re-read.
+        var again = await _fx.Runner.RunAsync(yaml, default);
+        Assert.True(again.Succeeded, again.ToText());
+        Assert.Equal("incremental", again.Mode);
+        Assert.Equal(2, again.RowsRead);
+        var rows = await _fx.ReadCurrentAsync();
+        Assert.Equal([Person(1), Person(2), Person(3), Person(4)], rows.Select(r => (string)r["id_number"]!).Order(StringComparer.Ordinal));
+        Assert.Equal("改名", rows.Single(r => (string)r["id_number"]! == Person(1))["name"]);
+    }
+
+    [Fact]
     public async Task Run_RawZone_KeepsEveryRecordReadWithItsRecordIdInPrivateFiles()
     {
         var db = await CreateDatabaseAsync("sqlite");

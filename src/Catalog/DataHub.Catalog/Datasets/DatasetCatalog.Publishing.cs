@@ -116,10 +116,41 @@ public sealed partial class DatasetCatalog
         if (Convert.ToInt64(live, CultureInfo.InvariantCulture) != 1) return false;
         var previous = await ScalarAsync(conn, tx, "SELECT current_version FROM datasets WHERE name = @d", [("d", dataset)], cancellationToken);
         await ExecAsync(conn, tx, "UPDATE datasets SET current_version = @v, updated_at = @now WHERE name = @d", [("v", version), ("now", now), ("d", dataset)], cancellationToken);
+        await RewindSourceStatesAsync(conn, tx, dataset, version, now, cancellationToken);
         await AuditAsync(conn, tx, now, actor, "rollback", dataset, version, null,
             previous is null ? null : "from v" + Convert.ToString(previous, CultureInfo.InvariantCulture), cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Puts every source of <paramref name="dataset"/> back to the connector state of the run whose
+    /// part <paramref name="version"/> holds, in the rollback's transaction. Otherwise an incremental
+    /// source would go on from the newer cursor and never re-read the rows the rollback took away.
+    /// A source whose state for that run is unknown (no part in the version, a run published before
+    /// states were kept, a connector without state) loses its state: its next run reads in full,
+    /// which replaces its part and is always right.
+    /// </summary>
+    private static async Task RewindSourceStatesAsync(DbConnection conn, DbTransaction tx, string dataset, long version, string now, CancellationToken cancellationToken)
+    {
+        var sources = await QueryAsync(conn, tx, """
+            SELECT DISTINCT a.source_id, p.run_id, h.state_json
+            FROM version_parts a
+            LEFT JOIN version_parts p ON p.dataset = a.dataset AND p.version = @v AND p.source_id = a.source_id
+            LEFT JOIN source_state_history h ON h.source_id = p.source_id AND h.run_id = p.run_id
+            WHERE a.dataset = @d
+            """, [("d", dataset), ("v", version)],
+            r => (Source: r.GetString(0), RunId: r.IsDBNull(1) ? null : r.GetString(1), State: r.IsDBNull(2) ? null : r.GetString(2)), cancellationToken);
+        foreach (var (source, runId, state) in sources)
+        {
+            if (state is null)
+                await ExecAsync(conn, tx, "DELETE FROM source_state WHERE source_id = @s", [("s", source)], cancellationToken);
+            else
+                await ExecAsync(conn, tx, """
+                    INSERT INTO source_state (source_id, state_json, run_id, updated_at) VALUES (@s, @j, @r, @now)
+                    ON CONFLICT (source_id) DO UPDATE SET state_json = excluded.state_json, run_id = excluded.run_id, updated_at = excluded.updated_at
+                    """, [("s", source), ("j", state), ("r", runId), ("now", now)], cancellationToken);
+        }
     }
 
     /// <summary>

@@ -131,6 +131,10 @@ public sealed partial class DatasetCatalog(CatalogDatabase db, TimeProvider time
                 INSERT INTO source_state (source_id, state_json, run_id, updated_at) VALUES (@s, @j, @r, @now)
                 ON CONFLICT (source_id) DO UPDATE SET state_json = excluded.state_json, run_id = excluded.run_id, updated_at = excluded.updated_at
                 """, [("s", p.SourceId), ("j", p.ConnectorStateJson), ("r", p.RunId), ("now", now)], cancellationToken);
+            await ExecAsync(conn, tx, """
+                INSERT INTO source_state_history (source_id, run_id, state_json, recorded_at) VALUES (@s, @r, @j, @now)
+                ON CONFLICT (source_id, run_id) DO NOTHING
+                """, [("s", p.SourceId), ("j", p.ConnectorStateJson), ("r", p.RunId), ("now", now)], cancellationToken);
         }
         await tx.CommitAsync(cancellationToken);
     }

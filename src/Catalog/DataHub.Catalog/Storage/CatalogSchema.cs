@@ -274,5 +274,16 @@ internal static class CatalogSchema
                 PRIMARY KEY (dataset, version, input_dataset)
             );
             """),
+        // Each published run's connector state (the incremental cursor), so a rollback can put every
+        // source's cursor back to where the version it makes current was read up to.
+        (10, """
+            CREATE TABLE source_state_history (
+                source_id TEXT NOT NULL,
+                run_id TEXT NOT NULL,
+                state_json TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                PRIMARY KEY (source_id, run_id)
+            );
+            """),
     ];
 }
