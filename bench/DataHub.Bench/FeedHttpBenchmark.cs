@@ -20,7 +20,7 @@ namespace DataHub.Bench;
 /// feed-http: DataHub's feed against the textbook stack (<see cref="TextbookServer"/>), both on Kestrel
 /// on loopback in this process, same rows, same queries, alternating run by run; plus DuckDB alone on
 /// the same file for a community page and a street's extraction, a per-stage breakdown of a community
-/// page (Server-Timing), and 32 concurrent clients for a bounded time.
+/// page (Server-Timing), and 32 concurrent clients for a bounded time, then 200 on DataHub alone.
 /// </summary>
 internal static class FeedHttpBenchmark
 {
@@ -28,6 +28,8 @@ internal static class FeedHttpBenchmark
     private const string Community = "320113002001";
     private const string Street = "320113002";
     private const string District = "320113";
+    private const int LoadClients = 32;
+    private const int OverloadClients = 200;
 
     private sealed record Side(string Name, Uri Root, Func<HttpRequestMessage, string, HttpRequestMessage> Authorise);
 
@@ -163,11 +165,14 @@ internal static class FeedHttpBenchmark
         var loadDh = await LoadAsync(plain, dh, "Population?$top=1000", communities.Select(c => "bench-" + c.Code).ToList(), args.LoadSeconds, new Uri(dh.Root, "/health/live"), ct);
         var loadTb = await LoadAsync(plain, tb, "Residents?$top=1000", communities.Select(c => c.Code).ToList(), args.LoadSeconds, null, ct);
         await log.WriteLineAsync($"[{export.Rows:N0} rows] 32 clients: DataHub {loadDh.Throughput:0} req/s p95 {loadDh.P95:0} ms errors {loadDh.Errors}; textbook {loadTb.Throughput:0} req/s p95 {loadTb.P95:0} ms errors {loadTb.Errors}");
+        // Overload: more clients than the admission gate admits; only clean 503s may come back.
+        var overload = await LoadAsync(plain, dh, "Population?$top=1000", communities.Select(c => "bench-" + c.Code).ToList(), Math.Min(args.LoadSeconds, 30), new Uri(dh.Root, "/health/live"), ct, OverloadClients);
+        await log.WriteLineAsync($"[{export.Rows:N0} rows] {OverloadClients} clients: DataHub {overload.Throughput:0} req/s errors {overload.Errors} 503 {overload.Busy} peak {overload.PeakWorkingSet / 1_048_576} MB");
 
         await dataHub.StopAsync(ct);
         await textbook.StopAsync(ct);
 
-        return Markdown(export.Rows, current.RowCount, loadSeconds, args, rows, stages, countStages, auth, audit, communityPage, communityCount, duckPage, streetDh, streetTb, duckCsv, parallelDh, parallelTb, loadDh, loadTb);
+        return Markdown(export.Rows, current.RowCount, loadSeconds, args, rows, stages, countStages, auth, audit, communityPage, communityCount, duckPage, streetDh, streetTb, duckCsv, parallelDh, parallelTb, loadDh, loadTb, overload);
     }
 
     private static string BoundAddress(WebApplication app) =>
@@ -270,7 +275,7 @@ internal static class FeedHttpBenchmark
         public double Throughput => Requests / Seconds;
     }
 
-    private static async Task<Load> LoadAsync(HttpClient client, Side side, string relative, IReadOnlyList<string> who, int seconds, Uri? health, CancellationToken ct)
+    private static async Task<Load> LoadAsync(HttpClient client, Side side, string relative, IReadOnlyList<string> who, int seconds, Uri? health, CancellationToken ct, int clients = LoadClients)
     {
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         long rows = 0;
@@ -310,7 +315,7 @@ internal static class FeedHttpBenchmark
             }
         }
 
-        await Task.WhenAll(Enumerable.Range(0, 32).Select(Worker).Append(Probe()));
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(Worker).Append(Probe()));
         var sorted = latencies.OrderBy(x => x).ToArray();
         var healthSorted = healthTimes.OrderBy(x => x).ToArray();
         return new Load(sorted.Length, rows, errors, busy, watch.Elapsed.TotalSeconds, Stats.Median(sorted), sorted[(int)(sorted.Length * 0.95)],
@@ -416,7 +421,7 @@ internal static class FeedHttpBenchmark
 
     private static string Markdown(int exportRows, long publishedRows, double loadSeconds, BenchArgs args, List<Row> rows, List<string> stages, List<string> countStages,
         double auth, double audit, double communityPage, double communityCount, double duckPage, Extraction streetDh, Extraction streetTb, Extraction duckCsv,
-        Extraction parallelDh, Extraction parallelTb, Load loadDh, Load loadTb)
+        Extraction parallelDh, Extraction parallelTb, Load loadDh, Load loadTb, Load overload)
     {
         var md = new StringBuilder();
         void Line(FormattableString? text = null) => md.Append(text is null ? "" : text.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -454,7 +459,7 @@ internal static class FeedHttpBenchmark
             Line($"| client total (HTTP, Kestrel, all of the above) | {communityPage:0.000} | {communityCount:0.000} |");
             Line();
         }
-        Line($"**{32} concurrent clients for {args.LoadSeconds} s** (community pages of 1,000 rows over 20 communities; working set of this whole process, which hosts both servers and the clients):");
+        Line($"**{LoadClients} concurrent clients for {args.LoadSeconds} s** (community pages of 1,000 rows over 20 communities; working set of this whole process, which hosts both servers and the clients), then {OverloadClients} clients on DataHub alone:");
         Line();
         Line($"| server | requests | req/s | rows/s | p50 ms | p95 ms | errors | 503 | health p95 / max ms | peak working set |");
         Line($"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -462,6 +467,7 @@ internal static class FeedHttpBenchmark
         {
             Line($"| {name} | {l.Requests:N0} | {l.Throughput:0} | {l.Rows / l.Seconds:N0} | {l.P50:0.0} | {l.P95:0.0} | {l.Errors} | {l.Busy} | {(name == "DataHub" ? $"{l.HealthP95:0.0} / {l.HealthMax:0.0}" : "–")} | {Stats.Mb(l.PeakWorkingSet)} |");
         }
+        Line($"| DataHub, {OverloadClients} clients for {overload.Seconds:0} s (target: no errors but clean 503s, working set under 1 GB) | {overload.Requests:N0} | {overload.Throughput:0} | {overload.Rows / overload.Seconds:N0} | {overload.P50:0.0} | {overload.P95:0.0} | {overload.Errors} | {overload.Busy} | {overload.HealthP95:0.0} / {overload.HealthMax:0.0} | {Stats.Mb(overload.PeakWorkingSet)} |");
         Line();
         return md.ToString();
     }

@@ -50,7 +50,7 @@ internal static class Report
         var b = r.Baseline;
         Line($"### ingest — {r.Export.Rows:N0} rows");
         Line($"");
-        Line($"Input: the demo's simulated 公安 export (`DemoSetup.PrepareAsync`), {Stats.Mb1(r.Export.Utf8.CsvBytes)} as UTF-8 with BOM ({Stats.Mb1(r.Export.Gb18030.CsvBytes)} as the GB18030 original). Planted: {m.ExpectedAccepted:N0} rows to accept, {m.ExpectedQuarantined:N0} to quarantine, {m.ExpectedDuplicates:N0} duplicates. DuckDB cannot read GB18030 offline (its `encodings` extension is not available), so pipeline and baseline both read the UTF-8 transcoding of the same export; the baseline uses the pipeline's DuckDB settings (memory_limit 1GB, 2 threads) and Parquet options (zstd, 16,384-row groups).");
+        Line($"Input: the demo's simulated 公安 export (`DemoSetup.PrepareAsync`), {Stats.Mb1(r.Export.Utf8.CsvBytes)} as UTF-8 with BOM ({Stats.Mb1(r.Export.Gb18030.CsvBytes)} as the GB18030 original). Planted: {m.ExpectedAccepted:N0} rows to accept, {m.ExpectedQuarantined:N0} to quarantine, {m.ExpectedDuplicates:N0} duplicates. DuckDB cannot read GB18030 offline (its `encodings` extension is not available), so pipeline and baseline both read the UTF-8 transcoding of the same export; the baseline uses the pipeline's DuckDB settings (memory_limit 1GB, 2 threads) and Parquet options (zstd, 4,096-row groups).");
         Line($"");
         Line($"| measurement | median s | each rep (s) | rows/s | time ÷ baseline | best ÷ best | CPU s | peak working set | managed allocations | Parquet written |");
         Line($"|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -84,7 +84,7 @@ internal static class Report
         void Line(FormattableString text) => md.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
         Line($"### scoped-query — {r.Rows:N0} rows");
         Line($"");
-        Line($"Published version v{r.Version} ({r.PublishedRows:N0} rows{(r.PublishedHere ? ", published for this benchmark by one untimed pipeline run" : ", from the ingest benchmark's last pipeline run")}): {Stats.Mb1(r.Sorted.Bytes)} in {r.Sorted.RowGroups} row groups, sorted by community code. The same rows in random order (`ORDER BY random()`, zstd, ROW_GROUP_SIZE 16384): {Stats.Mb1(r.Unsorted.Bytes)} in {r.Unsorted.RowGroups} row groups. Both queried by one in-memory DuckDB with the serving layer's settings (2 threads, 1GB, parquet_metadata_cache) and the serving layer's predicate `community_code >= $p0 AND community_code < $p1` with `$p1 = scope + '~'`.");
+        Line($"Published version v{r.Version} ({r.PublishedRows:N0} rows{(r.PublishedHere ? ", published for this benchmark by one untimed pipeline run" : ", from the ingest benchmark's last pipeline run")}): {Stats.Mb1(r.Sorted.Bytes)} in {r.Sorted.RowGroups} row groups, sorted by community code. The same rows in random order (`ORDER BY random()`, zstd, ROW_GROUP_SIZE 4096): {Stats.Mb1(r.Unsorted.Bytes)} in {r.Unsorted.RowGroups} row groups. Both queried by one in-memory DuckDB with the serving layer's settings (2 threads, 1GB, parquet_metadata_cache) and the serving layer's predicate `community_code >= $p0 AND community_code < $p1` with `$p1 = scope + '~'`.");
         Line($"");
         Line($"| scope | rows in scope | row groups whose min/max admit the scope: sorted | unsorted |");
         Line($"|---|---:|---:|---:|");

@@ -30,7 +30,7 @@ internal sealed record ScopedResult(
     IReadOnlyList<ScopeInfo> Scopes, IReadOnlyList<QueryTiming> Queries, IReadOnlyList<PageTiming> Pages, bool PublishedHere);
 
 /// <summary>
-/// scoped-query: the version the pipeline published (sorted by community code, 16,384-row groups)
+/// scoped-query: the version the pipeline published (sorted by community code, 4,096-row groups)
 /// against the same rows rewritten in random order with the same row group size, queried with the
 /// range predicate the serving layer puts in every WHERE (RowScope: code >= scope AND code &lt; scope + '~',
 /// bound as parameters), raw through DuckDB and as one OData page through ODataFeedService.
@@ -67,7 +67,7 @@ internal static class ScopedQueryBenchmark
 
         using var conn = OpenDuckDb();
         Exec(conn, "SELECT setseed(0.42)");
-        Exec(conn, $"COPY (SELECT * FROM read_parquet({Sql.Literal(sortedPath)}) ORDER BY random()) TO {Sql.Literal(unsortedPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)");
+        Exec(conn, $"COPY (SELECT * FROM read_parquet({Sql.Literal(sortedPath)}) ORDER BY random()) TO {Sql.Literal(unsortedPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 4096)");
         var sorted = new ParquetLayout("sorted by community (as published)", sortedPath, new FileInfo(sortedPath).Length, RowGroups(conn, sortedPath, null, null, null));
         var unsorted = new ParquetLayout("random order", unsortedPath, new FileInfo(unsortedPath).Length, RowGroups(conn, unsortedPath, null, null, null));
 

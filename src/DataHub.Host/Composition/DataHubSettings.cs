@@ -37,6 +37,18 @@ public sealed class DataHubSettings
         public int PageSize { get; set; } = 5000;
         public string DuckDbMemoryLimit { get; set; } = "1GB";
         public int DuckDbThreads { get; set; } = 2;
+
+        /// <summary>Feed requests admitted at once per node before 503 + Retry-After (<c>ServingOptions.MaxConcurrentRequests</c>).</summary>
+        public int MaxConcurrentFeedRequests { get; set; } = 48;
+
+        /// <summary>DuckDB query workers (<c>ServingOptions.QueryWorkers</c>).</summary>
+        public int QueryWorkers { get; set; } = 4;
+
+        /// <summary>Downloads admitted at once per node, one download worker each (<c>ServingOptions.MaxConcurrentDownloads</c>).</summary>
+        public int MaxConcurrentDownloads { get; set; } = 2;
+
+        /// <summary>Time budget of one download, streaming included (<c>ServingOptions.DownloadTimeout</c>).</summary>
+        public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(10);
     }
 
     public sealed class IngestionSettings
@@ -88,6 +100,11 @@ public sealed class DataHubSettings
         if (Serving.PageSize is < 1 or > 20_000) throw Bad("Serving:PageSize", $"每页行数 {Serving.PageSize} 超出范围", "设为 1 到 20000 之间，Excel 默认用 5000");
         if (!IsMemory(Serving.DuckDbMemoryLimit)) throw Bad("Serving:DuckDbMemoryLimit", $"DuckDB 内存上限“{Serving.DuckDbMemoryLimit}”格式不对", "写成 512MB、1GB 这样的形式");
         if (Serving.DuckDbThreads is < 1 or > 256) throw Bad("Serving:DuckDbThreads", $"DuckDB 线程数 {Serving.DuckDbThreads} 超出范围", "设为 1 到 256，一般不超过 CPU 核数");
+        if (Serving.MaxConcurrentFeedRequests is < 1 or > 10_000) throw Bad("Serving:MaxConcurrentFeedRequests", $"同时处理的数据请求数 {Serving.MaxConcurrentFeedRequests} 超出范围", "设为 1 到 10000，默认 48");
+        if (Serving.QueryWorkers is < 1 or > 64) throw Bad("Serving:QueryWorkers", $"查询工作线程数 {Serving.QueryWorkers} 超出范围", "设为 1 到 64，默认 4");
+        if (Serving.MaxConcurrentDownloads is < 1 or > 16) throw Bad("Serving:MaxConcurrentDownloads", $"同时下载数 {Serving.MaxConcurrentDownloads} 超出范围", "设为 1 到 16，默认 2");
+        if (Serving.DownloadTimeout <= TimeSpan.Zero || Serving.DownloadTimeout > TimeSpan.FromHours(24))
+            throw Bad("Serving:DownloadTimeout", $"下载超时 {Serving.DownloadTimeout} 超出范围", "设为 00:00:01 到 1.00:00:00 之间，默认 00:10:00");
         if (Ingestion.KeepVersions < 2) throw Bad("Ingestion:KeepVersions", $"保留版本数 {Ingestion.KeepVersions} 太小", "至少 2，保证正在分页读取的用户仍能读完上一版本");
         if (!IsMemory(Ingestion.DuckDbMemoryLimit)) throw Bad("Ingestion:DuckDbMemoryLimit", $"DuckDB 内存上限“{Ingestion.DuckDbMemoryLimit}”格式不对", "写成 512MB、1GB 这样的形式");
         if (Ingestion.DuckDbThreads is < 1 or > 256) throw Bad("Ingestion:DuckDbThreads", $"DuckDB 线程数 {Ingestion.DuckDbThreads} 超出范围", "设为 1 到 256");

@@ -31,6 +31,12 @@ public sealed record WebOptions
     /// <summary>DuckDB query workers (default 4; <see cref="DataHub.Serving.ServingOptions.QueryWorkers"/>).</summary>
     public int QueryWorkers { get; init; } = 4;
 
+    /// <summary>Downloads admitted at once (default 2; <see cref="DataHub.Serving.ServingOptions.MaxConcurrentDownloads"/>).</summary>
+    public int MaxConcurrentDownloads { get; init; } = 2;
+
+    /// <summary>Time budget of one download (default 10 minutes; <see cref="DataHub.Serving.ServingOptions.DownloadTimeout"/>).</summary>
+    public TimeSpan DownloadTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Scheduled ingestion and the dashboard at /hangfire; null runs no jobs in this host (tests, demo).</summary>
     public Jobs.JobsOptions? Jobs { get; init; }
 

@@ -29,6 +29,8 @@ internal static partial class FeedEndpoints
             o.ServerTiming = options.ServerTiming;
             o.MaxConcurrentRequests = options.MaxConcurrentFeedRequests;
             o.QueryWorkers = options.QueryWorkers;
+            o.MaxConcurrentDownloads = options.MaxConcurrentDownloads;
+            o.DownloadTimeout = options.DownloadTimeout;
             o.Secret = Convert.ToHexStringLower(SecretFiles.LoadOrCreate(engine.Data.ServingSecretPath));
         });
         return services;

@@ -60,6 +60,35 @@ internal sealed class ScopeCounts
         return before[LowerBound(Encoding.UTF8.GetBytes(scope.High))] - before[LowerBound(Encoding.UTF8.GetBytes(scope.Low))];
     }
 
+    /// <summary>
+    /// The answer of <see cref="ScopeWindow.UpperBound"/> for an unfiltered page in the default order,
+    /// from memory: the smallest scope code in <paramref name="scope"/> by which
+    /// <paramref name="rowsNeeded"/> rows have come, counting only the codes after
+    /// <paramref name="afterCode"/> (the token's scope code; null on a first page), or null when fewer
+    /// remain. The rows of the token's own code that are still to come are not counted: fewer rows
+    /// counted can only move the bound later (the page query then reads a little more), never earlier,
+    /// so no row of the page is ever cut off.
+    /// </summary>
+    public string? UpperBound(RowScope scope, string? afterCode, long rowsNeeded)
+    {
+        if (scope.Column is null) return null;
+        var start = LowerBound(Encoding.UTF8.GetBytes(scope.Low));
+        if (afterCode is not null)
+        {
+            var after = Encoding.UTF8.GetBytes(afterCode);
+            start = Math.Max(start, LowerBound(after));
+            if (start < codes.Length && codes[start].AsSpan().SequenceEqual(after)) start++;
+        }
+        var end = LowerBound(Encoding.UTF8.GetBytes(scope.High));
+        long seen = 0;
+        for (var i = start; i < end; i++)
+        {
+            seen += before[i + 1] - before[i];
+            if (seen >= rowsNeeded) return Encoding.UTF8.GetString(codes[i]);
+        }
+        return null;
+    }
+
     /// <summary>The index of the first code not less than <paramref name="bound"/>.</summary>
     private int LowerBound(byte[] bound)
     {

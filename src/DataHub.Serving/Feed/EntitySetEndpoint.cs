@@ -127,8 +127,14 @@ internal static class EntitySetEndpoint
     {
         var (pageSize, _) = PageSize.Resolve(request.Prefer, request.PageSize, context.Options);
         var plan = PagePlan.Of(query.Top, query.Skip, query.Token?.Returned ?? 0, query.Token is null, pageSize);
-        var count = query.Count && query.Filter is not null ? PageSql.Count(query, dataset.ParquetFiles, scope) : null;
-        var window = PageSql.HasScopeWindow(query, scope) && plan.Offset + plan.Fetch > 0 ? PageSql.Window(query, dataset.ParquetFiles, scope) : null;
+        var rowsNeeded = plan.Offset + plan.Fetch;
+        var windowed = PageSql.HasScopeWindow(query, scope) && rowsNeeded > 0;
+        // Without a filter the window comes from the version's counts per scope code (memory, no
+        // scan); with one, from a GROUP BY whose sum on a first page is also the $count.
+        var window = windowed && query.Filter is not null ? PageSql.Window(query, dataset.ParquetFiles, scope) : null;
+        var countFromWindow = window is not null && query.Token is null;
+        var count = query.Count && query.Filter is not null && !countFromWindow ? PageSql.Count(query, dataset.ParquetFiles, scope) : null;
+        var afterCode = query.Token?.Values is [string code, ..] ? code : null;
         var contextUrl = context.ContextUrls.For(query, serviceRoot, raw.Value("$select"));
         var maxBytes = context.Options.MaxPageBytes;
 
@@ -136,12 +142,22 @@ internal static class EntitySetEndpoint
         {
             var started = Stopwatch.GetTimestamp();
             long? total = null;
-            if (query.Count)
+            string? bound = null;
+            if (window is not null)
+            {
+                var (windowBound, windowRows) = ScopeWindow.UpperBound(session, window, rowsNeeded, ct);
+                bound = windowBound;
+                if (query.Count && countFromWindow) total = windowRows;
+            }
+            else if (windowed)
+            {
+                bound = context.ScopeCounts.Get(session, dataset, ct).UpperBound(scope, afterCode, rowsNeeded);
+            }
+            if (query.Count && total is null)
             {
                 total = count is null ? context.ScopeCounts.Get(session, dataset, ct).Count(scope) : DuckDbCommands.Scalar(session, count, ct);
-                outcome.TotalCount = total;
             }
-            var bound = window is null ? null : ScopeWindow.UpperBound(session, window, plan.Offset + plan.Fetch, ct);
+            outcome.TotalCount = total;
             // The page statement's text depends on the window's answer, so it is built here.
             var (statement, keys) = PageSql.Page(query, dataset.ParquetFiles, scope, context.Options.Secret, plan.Fetch, plan.Offset, bound);
             using var reader = DuckDbCommands.Reader(session.Command(statement), ct);
