@@ -57,6 +57,7 @@ public sealed class LoadTests : IAsyncLifetime
         }
         var until = DateTime.UtcNow.AddSeconds(4);
         var statuses = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var served = new System.Collections.Concurrent.ConcurrentBag<TimeSpan>();
         var badBusy = new System.Collections.Concurrent.ConcurrentBag<string>();
 
         async Task Client(int i)
@@ -71,9 +72,11 @@ public sealed class LoadTests : IAsyncLifetime
                     2 => "odata/Population?$apply=groupby((所属社区),aggregate($count as 人数))",
                     _ => "odata/Population?$format=csv",
                 });
+                var watch = Stopwatch.StartNew();
                 using var response = await http.SendAsync(request);
                 var body = await response.Content.ReadAsStringAsync();
                 statuses.Add((int)response.StatusCode);
+                if (response.StatusCode == HttpStatusCode.OK) served.Add(watch.Elapsed);
                 if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                 {
                     using var doc = JsonDocument.Parse(body);
@@ -101,14 +104,15 @@ public sealed class LoadTests : IAsyncLifetime
         Assert.Contains(200, statuses);
         Assert.Contains(503, statuses);
         Assert.Empty(badBusy);
-        // Health must not queue behind the feed (before the gate it took 5-15 s under this load). The
-        // requirement (100 ms) is measured in bench/; here, on a 2-core machine that may be running
-        // other test projects at once, one answer can be held up by the scheduler or a GC pause, so
-        // the bounds are: the typical answer prompt, none anywhere near queueing behind the feed.
-        var ms = string.Join(" ", health.Select(h => h.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)));
-        var sorted = health.Order().ToList();
-        Assert.True(sorted[sorted.Count / 2] < TimeSpan.FromMilliseconds(250), $"median health answer over 250 ms: {ms}");
-        Assert.True(sorted[^1] < TimeSpan.FromSeconds(3), $"a health answer took over 3 s: {ms}");
+        // Health must not queue behind the feed (before the gate it took 5-15 s under this load, longer
+        // than the feed answers themselves). Absolute times say little on a 2-core machine that may run
+        // other test projects at once (the 100 ms requirement is measured in bench/), so health is
+        // judged against the feed answers of the same run: its median at most half theirs.
+        static string Ms(IEnumerable<TimeSpan> times) => string.Join(" ", times.Select(h => h.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)));
+        static TimeSpan Median(IEnumerable<TimeSpan> times) { var sorted = times.Order().ToList(); return sorted[sorted.Count / 2]; }
+        var healthMedian = Median(health);
+        var feedMedian = Median(served);
+        Assert.True(healthMedian * 2 <= feedMedian, $"health median {healthMedian.TotalMilliseconds:0} ms against feed median {feedMedian.TotalMilliseconds:0} ms; health (ms): {Ms(health)}");
     }
 
     [Fact]
