@@ -41,6 +41,8 @@ public sealed class DistrictIngestionTests : IAsyncLifetime
                 Assert.Equal(expected.QuarantinedByReason.OrderBy(kv => kv.Key), report.QuarantinedByReason.OrderBy(kv => kv.Key));
                 Assert.Equal(expected.Warnings.OrderBy(kv => kv.Key), report.Warnings.Where(kv => kv.Key.StartsWith("CREDIT", StringComparison.Ordinal) || kv.Key is "RECORD_ID_FROM_FALLBACK_KEY" or "COMMUNITY_FROM_ADDRESS").OrderBy(kv => kv.Key));
                 Assert.Equal(expected.AcceptedByCommunity.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key), await PerCommunityAsync(engine, dataset));
+                // A filled community code is reported as filled, not as a value set to null.
+                if (dataset == "enterprise") Assert.Contains("社区代码为空，已按标准地址补全", report.ToText(), StringComparison.Ordinal);
             }
 
             // Each enterprise registered without its community code is in the community of its standard address.

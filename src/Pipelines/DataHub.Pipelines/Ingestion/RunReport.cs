@@ -140,7 +140,10 @@ public sealed record RunReport
             lines.Add($"  增量：新增 {Inserted}，更新 {Updated}，删除 {Deleted}；新版本共 {VersionRows} 行");
         foreach (var (code, n) in QuarantinedByReason.OrderByDescending(kv => kv.Value)) lines.Add($"  隔离原因 {code}: {n}");
         if (KeyConflicts > 0) lines.Add($"  主键冲突（同一身份号码、身份信息不一致）：{KeyConflicts} 行，均保留在隔离明细中，按规则保留最新一条");
-        foreach (var (code, n) in FieldIssues.OrderByDescending(kv => kv.Value)) lines.Add($"  字段问题 {code}: {n}（该字段置空，记录保留）");
+        foreach (var (code, n) in FieldIssues.OrderByDescending(kv => kv.Value))
+            lines.Add(code == Normalization.CommunityFromAddress.Warning
+                ? $"  字段问题 {code}: {n}（社区代码为空，已按标准地址补全，记录保留）"
+                : $"  字段问题 {code}: {n}（该字段置空，记录保留）");
         foreach (var (code, n) in Warnings.OrderByDescending(kv => kv.Value)) lines.Add($"  质量警告 {code}: {n}");
         foreach (var w in ConnectorWarnings) lines.Add($"  读取警告：{w}");
         if (NotSupplied.Count > 0) lines.Add($"  本数据源不提供的字段（保持为空）：{string.Join("、", NotSupplied)}");
