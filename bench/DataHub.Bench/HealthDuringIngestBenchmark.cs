@@ -69,6 +69,7 @@ internal static class HealthDuringIngestBenchmark
                 await stop.CancelAsync();
             }
             var during = await polling;
+            await app.StopAsync(CancellationToken.None); // stopped as serve stops, before it is disposed
             if (!report.Succeeded) throw new InvalidOperationException("The measured pipeline run failed:\n" + report.ToText());
             return new Result(rows, report.RowsRead, report.Status, ingest.Elapsed.TotalSeconds, Summarise(idleTimes), Summarise(during), idleSeconds);
         }
