@@ -21,7 +21,7 @@ internal static class CatalogCommand
                 var engine = await target.OpenAsync(cancellationToken);
                 var v = await engine.Catalog.Metadata.GetAsync(dataset, cancellationToken) ?? throw ParsedArgs.Usage($"目录中没有数据集“{dataset}”");
                 await stdout.WriteLineAsync($"{v.Dataset}  第 {v.Version} 版（{v.EditedBy} {CliSupport.Local(v.EditedAt)}）");
-                foreach (var (key, label) in MetadataCatalog.Keys) await stdout.WriteLineAsync($"  {label,-10} {Value(v.Metadata, key)}");
+                foreach (var (key, label) in MetadataCatalog.Keys) await stdout.WriteLineAsync($"  {label,-10} {MetadataCatalog.ValueOf(v.Metadata, key)}");
                 return CommandLine.Ok;
             }
             case "set":
@@ -70,23 +70,4 @@ internal static class CatalogCommand
                 throw ParsedArgs.Usage($"不认识的子命令“catalog {sub}”，应为 show、set、history、export");
         }
     }
-
-    private static string Value(ResourceMetadata m, string key) => key switch
-    {
-        "classification" => m.Classification,
-        "theme" => m.Theme,
-        "resource-code" => m.ResourceCode,
-        "provider" => m.ProviderName,
-        "provider-code" => m.ProviderCode,
-        "abstract" => m.Abstract,
-        "format" => m.Format,
-        "share-type" => m.ShareType,
-        "share-condition" => m.ShareCondition ?? "",
-        "share-method" => m.ShareMethod,
-        "open" => m.OpenToPublic ? "是" : "否",
-        "open-condition" => m.OpenCondition ?? "",
-        "update-cycle" => m.UpdateCycle,
-        "published" => m.PublishedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
-        _ => string.Join("、", m.RelatedResources),
-    };
 }

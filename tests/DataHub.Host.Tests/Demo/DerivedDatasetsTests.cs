@@ -138,7 +138,8 @@ public sealed class DerivedDatasetsTests : IAsyncLifetime
     private static SortedDictionary<string, long> Figure(IEnumerable<Dictionary<string, object?>> profile, string column) =>
         new(profile.Where(r => (long)r[column]! > 0).ToDictionary(r => (string)r["community_code"]!, r => (long)r[column]!), StringComparer.Ordinal);
 
-    private static async Task<List<Dictionary<string, object?>>> RowsAsync(DataHub.Host.Composition.DataHubEngine engine, string dataset)
+    /// <summary>Every row of the current version of <paramref name="dataset"/>, read straight from the lake.</summary>
+    internal static async Task<List<Dictionary<string, object?>>> RowsAsync(DataHub.Host.Composition.DataHubEngine engine, string dataset)
     {
         var current = (await engine.Catalog.Datasets.CurrentVersionsAsync(default)).Single(v => v.Dataset == dataset);
         using var conn = new DuckDBConnection("DataSource=:memory:");

@@ -1,5 +1,4 @@
 using DataHub.Host.Demo;
-using DuckDB.NET.Data;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -31,10 +30,10 @@ public sealed class PersonResolutionTests(ITestOutputHelper output) : IAsyncLife
             foreach (var dataset in (string[])["population", "health"])
                 Assert.True((await engine.Runner.RunAsync(sources[dataset], default)).Succeeded);
 
-            var population = await RowsAsync(engine, "population");
-            var health = await RowsAsync(engine, "health");
-            var links = await RowsAsync(engine, "person_link");
-            var profile = await RowsAsync(engine, "community_profile");
+            var population = await DerivedDatasetsTests.RowsAsync(engine, "population");
+            var health = await DerivedDatasetsTests.RowsAsync(engine, "health");
+            var links = await DerivedDatasetsTests.RowsAsync(engine, "person_link");
+            var profile = await DerivedDatasetsTests.RowsAsync(engine, "community_profile");
 
             // The answer key: health record -> the resident's population record, split by how the archive was registered.
             var populationByIdNumber = population.ToDictionary(p => (string)p["id_number"]!, p => (string)p["record_id"]!, StringComparer.Ordinal);
@@ -89,23 +88,5 @@ public sealed class PersonResolutionTests(ITestOutputHelper output) : IAsyncLife
     {
         var right = found.Count(truth.Contains);
         return (found.Count == 0 ? 0 : (double)right / found.Count, truth.Count == 0 ? 0 : (double)right / truth.Count);
-    }
-
-    private static async Task<List<Dictionary<string, object?>>> RowsAsync(DataHub.Host.Composition.DataHubEngine engine, string dataset)
-    {
-        var current = (await engine.Catalog.Datasets.CurrentVersionsAsync(default)).Single(v => v.Dataset == dataset);
-        using var conn = new DuckDBConnection("DataSource=:memory:");
-        conn.Open();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT * FROM read_parquet([{string.Join(", ", current.Files.Select(f => $"'{Path.Combine(current.Directory, f)}'"))}])";
-        using var reader = cmd.ExecuteReader();
-        var rows = new List<Dictionary<string, object?>>();
-        while (reader.Read())
-        {
-            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
-            for (var i = 0; i < reader.FieldCount; i++) row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
-        }
-        return rows;
     }
 }
