@@ -120,7 +120,7 @@ public sealed class DerivedDatasets(DataHubCatalog catalog, LakeLayout lake, Tim
         FileModes.CreateRestricted(directory);
         try
         {
-            DerivedSql.Exec(conn, $"COPY ({query}) TO {Literal(Path.Combine(directory, file))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)");
+            DerivedSql.Exec(conn, $"COPY ({query}) TO {Literal(Path.Combine(directory, file))} {PublishedParquet}");
             long rows;
             using (var count = conn.CreateCommand())
             {

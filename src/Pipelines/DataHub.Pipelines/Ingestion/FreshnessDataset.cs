@@ -6,8 +6,6 @@ using DataHub.Catalog.Runs;
 using DataHub.Core.Schema;
 using DataHub.Pipelines.Lake;
 using DataHub.Pipelines.Normalization;
-using DuckDB.NET.Data;
-using static DataHub.Pipelines.Lake.DuckDbTypes;
 
 namespace DataHub.Pipelines.Ingestion;
 
@@ -39,47 +37,23 @@ public static class FreshnessDataset
         if (entry?.CurrentVersion is { } current && (await catalog.Datasets.PartsAsync(Name, current, cancellationToken)).Any(p => p.ContentHash == hash)) return null;
         if (rows.Count == 0) return null;
         await catalog.Datasets.RegisterAsync(schema, SchemaLoader.RawText(Name), Metadata, cancellationToken);
-        var version = await LakeVersions.NextAsync(catalog, lake, Name, cancellationToken);
-        var directory = lake.VersionDirectory(Name, version);
-        Directory.CreateDirectory(directory);
-        var file = LakeLayout.PartFileName(Name);
-        try
+        return await PlatformDatasetFile.WriteAsync(catalog, lake, schema, "dataset", rows.Count, appender =>
         {
-            using (var conn = new DuckDBConnection("DataSource=:memory:"))
+            foreach (var r in rows)
             {
-                conn.Open();
-                using (var cmd = conn.CreateCommand())
-                {
-                    cmd.CommandText = CreateTable("f", schema);
-                    cmd.ExecuteNonQuery();
-                }
-                using (var appender = conn.CreateAppender("f"))
-                {
-                    foreach (var r in rows)
-                    {
-                        var row = appender.CreateRow().AppendValue(hasher.Hash([r.Dataset])).AppendValue(r.Dataset).AppendValue(r.Title).AppendValue(r.UpdateCycle);
-                        row = r.ConfirmedAt is { } confirmed ? row.AppendValue(confirmed.UtcDateTime) : row.AppendNullValue();
-                        row.AppendValue(r.DueAt.UtcDateTime).AppendValue(r.Stale).AppendValue(r.Stale ? StaleText : FreshText).AppendValue(checkedAt.UtcDateTime).EndRow();
-                    }
-                }
-                using var copy = conn.CreateCommand();
-                copy.CommandText = $"COPY (SELECT * FROM f ORDER BY dataset) TO {Literal(Path.Combine(directory, file))} (FORMAT parquet, COMPRESSION zstd)";
-                copy.ExecuteNonQuery();
+                var row = appender.CreateRow().AppendValue(hasher.Hash([r.Dataset])).AppendValue(r.Dataset).AppendValue(r.Title).AppendValue(r.UpdateCycle);
+                row = r.ConfirmedAt is { } confirmed ? row.AppendValue(confirmed.UtcDateTime) : row.AppendNullValue();
+                row.AppendValue(r.DueAt.UtcDateTime).AppendValue(r.Stale).AppendValue(r.Stale ? StaleText : FreshText).AppendValue(checkedAt.UtcDateTime).EndRow();
             }
-            await ParquetReadBack.VerifyAsync(Path.Combine(directory, file), schema, rows.Count, cancellationToken);
+        }, async (version, directory, file) =>
+        {
             // A run of its own in the run history, finished by the publish transaction like any other.
             var runId = checkedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
             await catalog.Runs.StartAsync(runId, Name, Name, cancellationToken);
             await catalog.Datasets.PublishAsync(new PublishRequest(runId, Name, version, directory, [file], rows.Count, schema.Version,
                 new RunCounts(rows.Count, rows.Count, 0, 0), "{}", Name, null,
                 Parts: [new VersionPart(Name, file, rows.Count, rows.Count, hash, runId)]), cancellationToken);
-            return version;
-        }
-        catch
-        {
-            Directory.Delete(directory, recursive: true);
-            throw;
-        }
+        }, cancellationToken);
     }
 
     /// <summary>What the rows say, without the check time: equal hashes mean nothing to republish.</summary>

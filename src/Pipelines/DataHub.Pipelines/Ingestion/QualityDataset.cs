@@ -5,8 +5,6 @@ using DataHub.Catalog.Runs;
 using DataHub.Core.Schema;
 using DataHub.Pipelines.Lake;
 using DataHub.Pipelines.Normalization;
-using DuckDB.NET.Data;
-using static DataHub.Pipelines.Lake.DuckDbTypes;
 
 namespace DataHub.Pipelines.Ingestion;
 
@@ -29,42 +27,16 @@ public static class QualityDataset
         await catalog.Datasets.RegisterAsync(schema, SchemaLoader.RawText(Name), Metadata, cancellationToken);
         var figures = await catalog.Datasets.RetainedQualityAsync(cancellationToken);
         if (figures.Count == 0) return;
-        var version = await LakeVersions.NextAsync(catalog, lake, Name, cancellationToken);
-        var directory = lake.VersionDirectory(Name, version);
-        Directory.CreateDirectory(directory);
-        var file = LakeLayout.PartFileName(Name);
-        try
+        await PlatformDatasetFile.WriteAsync(catalog, lake, schema, "community_code, record_id", figures.Count, appender =>
         {
-            using (var conn = new DuckDBConnection("DataSource=:memory:"))
+            foreach (var (dataset, v, q, at) in figures)
             {
-                conn.Open();
-                using (var cmd = conn.CreateCommand())
-                {
-                    cmd.CommandText = CreateTable("q", schema);
-                    cmd.ExecuteNonQuery();
-                }
-                using (var appender = conn.CreateAppender("q"))
-                {
-                    foreach (var (dataset, v, q, at) in figures)
-                    {
-                        var id = hasher.Hash([dataset, v.ToString(CultureInfo.InvariantCulture), q.CommunityCode, q.Field, q.Metric]);
-                        appender.CreateRow().AppendValue(id).AppendValue(dataset).AppendValue(v).AppendValue(q.CommunityCode)
-                            .AppendValue(catalog.Divisions.Find(q.CommunityCode)?.Name).AppendValue(q.CommunityCode[..Math.Min(9, q.CommunityCode.Length)]).AppendValue(q.Field)
-                            .AppendValue(q.Metric).AppendValue(q.Value).AppendValue(q.Numerator).AppendValue(q.Denominator).AppendValue(at).EndRow();
-                    }
-                }
-                using var copy = conn.CreateCommand();
-                copy.CommandText = $"COPY (SELECT * FROM q ORDER BY community_code, record_id) TO {Literal(Path.Combine(directory, file))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)";
-                copy.ExecuteNonQuery();
+                var id = hasher.Hash([dataset, v.ToString(CultureInfo.InvariantCulture), q.CommunityCode, q.Field, q.Metric]);
+                appender.CreateRow().AppendValue(id).AppendValue(dataset).AppendValue(v).AppendValue(q.CommunityCode)
+                    .AppendValue(catalog.Divisions.Find(q.CommunityCode)?.Name).AppendValue(q.CommunityCode[..Math.Min(9, q.CommunityCode.Length)]).AppendValue(q.Field)
+                    .AppendValue(q.Metric).AppendValue(q.Value).AppendValue(q.Numerator).AppendValue(q.Denominator).AppendValue(at).EndRow();
             }
-            await ParquetReadBack.VerifyAsync(Path.Combine(directory, file), schema, figures.Count, cancellationToken);
-            await catalog.Datasets.PublishAsync(new PublishRequest(runId, Name, version, directory, [file], figures.Count, schema.Version,
-                new RunCounts(figures.Count, figures.Count, 0, 0), "", Name, null, Derived: true), cancellationToken);
-        }
-        catch
-        {
-            Directory.Delete(directory, recursive: true);
-            throw;
-        }
+        }, (version, directory, file) => catalog.Datasets.PublishAsync(new PublishRequest(runId, Name, version, directory, [file], figures.Count, schema.Version,
+            new RunCounts(figures.Count, figures.Count, 0, 0), "", Name, null, Derived: true), cancellationToken), cancellationToken);
     }
 }

@@ -66,7 +66,7 @@ internal sealed partial class RunStage
             COPY (SELECT * FROM (
                     SELECT * FROM previous p WHERE p.{key} NOT IN (SELECT _key FROM against WHERE _outcome = 'replace')
                     UNION ALL BY NAME SELECT d.* EXCLUDE (_line) FROM delta d SEMI JOIN ({_keptLines}) k USING (_line))
-                  ORDER BY {order}) TO {Literal(part)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {RowGroupSize})
+                  ORDER BY {order}) TO {Literal(part)} {PublishedParquet}
             """);
         var versionRows = Scalar($"SELECT count(*) FROM read_parquet({Literal(part)})");
 

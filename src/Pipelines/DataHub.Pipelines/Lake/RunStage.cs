@@ -107,9 +107,6 @@ internal sealed partial class RunStage : IDisposable
     /// reported deleted stays: the row in the source is the truth now (a tombstone of a key that
     /// was re-inserted is history).
     /// </param>
-    /// <summary>Rows per Parquet row group of a published version (also the reprocessed one).</summary>
-    internal const string RowGroupSize = "4096";
-
     public StageResult Finish(string versionDirectory, string partFileName, string runDirectory, IReadOnlyList<string>? previousFiles)
     {
         var (key, rows, duplicates, conflicts) = LoadAndRank();
@@ -127,10 +124,9 @@ internal sealed partial class RunStage : IDisposable
         // and DuckDB decompresses a whole group's column chunks to return any of its rows: at 4,096
         // rows (two DuckDB vectors) a community page decodes about a quarter of what a 16,384-row
         // group costs, for about 3% more file (bench feed-http, docs/ARCHITECTURE.md).
-        const string ParquetOptions = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + RowGroupSize + ")";
         if (previousFiles is null)
         {
-            Exec($"COPY ({kept} ORDER BY {order}) TO {Literal(part)} {ParquetOptions}");
+            Exec($"COPY ({kept} ORDER BY {order}) TO {Literal(part)} {PublishedParquet}");
         }
         else
         {
@@ -147,7 +143,7 @@ internal sealed partial class RunStage : IDisposable
                 COPY (SELECT * FROM (
                         SELECT * FROM previous p WHERE p.{key} NOT IN (SELECT {key} FROM delta) AND p.{key} NOT IN (SELECT _key FROM gone)
                         UNION ALL BY NAME SELECT * FROM delta)
-                      ORDER BY {order}) TO {Literal(part)} {ParquetOptions}
+                      ORDER BY {order}) TO {Literal(part)} {PublishedParquet}
                 """);
             versionRows = Scalar($"SELECT count(*) FROM read_parquet({Literal(part)})");
         }
