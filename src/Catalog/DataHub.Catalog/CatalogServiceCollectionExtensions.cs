@@ -20,6 +20,7 @@ public static class CatalogServiceCollectionExtensions
         services.AddSingleton(catalog.Runs);
         services.AddSingleton(catalog.OpenList);
         services.AddSingleton(catalog.Divisions);
+        services.AddSingleton(catalog.Signal);
         return services;
     }
 }

@@ -21,6 +21,7 @@ internal static partial class FeedEndpoints
         services.AddSingleton(new CatalogDatasetGrants(engine.Catalog, engine.Time));
         services.AddSingleton<IDatasetGrants>(sp => sp.GetRequiredService<CatalogDatasetGrants>());
         services.AddHostedService<ServedDatasetsRefresher>();
+        services.AddHostedService<AuditJournalService>();
         services.AddDataHubServing(o =>
         {
             o.PageSize = options.PageSize;
@@ -82,15 +83,23 @@ internal static partial class FeedEndpoints
 
         // The audit record is durable before the first byte of the answer leaves; without it, no answer.
         var first = result.Outcome;
+        var auditStarted = engine.Time.GetTimestamp();
         var auditId = await FeedAudit.ReserveAsync(engine, principal.Name, first.Dataset, first.Version, result.StatusCode, http, log);
         if (auditId is null)
         {
             await FeedAudit.UnavailableAsync(http, ct);
             return;
         }
+        var auditMs = engine.Time.GetElapsedTime(auditStarted).TotalMilliseconds;
 
         http.Response.StatusCode = result.StatusCode;
-        foreach (var (name, value) in result.Headers) http.Response.Headers[name] = value;
+        foreach (var (name, value) in result.Headers)
+        {
+            // The serving layer's stages, with the host's own around them (the bench's breakdown).
+            http.Response.Headers[name] = name == "Server-Timing"
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"auth;dur={CredentialsAuthenticationHandler.Elapsed(http):0.###}, {value}, audit;dur={auditMs:0.###}")
+                : value;
+        }
         try
         {
             await result.WriteBodyAsync(http.Response.Body, ct);
@@ -108,7 +117,8 @@ internal static partial class FeedEndpoints
             if (o.Failure is not null) WebLog.FeedFailed(log, o.ErrorCode, o.Failure);
             var elapsed = engine.Time.GetElapsedTime(started);
             FeedMetrics.Record(o, elapsed);
-            await FeedAudit.CompleteAsync(engine, auditId, o.StatusCode, o.RowsReturned, o.ErrorCode, elapsed, log);
+            // Not awaited: the completion is queued for the journal at once, its write need not delay the end of the answer.
+            _ = FeedAudit.CompleteAsync(engine, auditId, o.StatusCode, o.RowsReturned, o.ErrorCode, elapsed, log);
         }
     }
 

@@ -23,4 +23,7 @@ internal static partial class WebLog
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Feed request failed: {Code} {Failure}")]
     public static partial void FeedFailed(ILogger logger, string? code, string failure);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Moving access journal records into the catalog failed; they stay in the journal and are retried")]
+    public static partial void AuditJournalMoveFailed(ILogger logger, Exception exception);
 }

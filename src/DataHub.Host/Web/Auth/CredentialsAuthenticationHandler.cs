@@ -21,6 +21,7 @@ internal sealed class CredentialsAuthenticationHandler(
 {
     public const string Realm = "DataHub";
     private const string RetryAfterItem = "datahub:retry-after";
+    private const string ElapsedItem = "datahub:auth-ms";
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -29,7 +30,9 @@ internal sealed class CredentialsAuthenticationHandler(
         if (credentials is null)
             return PresentedCredentials.AnyPresent(Request) ? AuthenticateResult.Fail("unreadable credentials") : AuthenticateResult.NoResult();
 
+        var started = TimeProvider.GetTimestamp();
         var outcome = await authenticator.AuthenticateAsync(credentials, ClientAddress(Context), Context.RequestAborted);
+        Context.Items[ElapsedItem] = TimeProvider.GetElapsedTime(started).TotalMilliseconds;
         if (outcome.RetryAfter is { } wait)
         {
             Context.Items[RetryAfterItem] = wait;
@@ -63,6 +66,9 @@ internal sealed class CredentialsAuthenticationHandler(
         Response.ContentType = "application/json; charset=utf-8";
         return Response.WriteAsync(JsonSerializer.Serialize(new { error = new { code, message } }, Json), Context.RequestAborted);
     }
+
+    /// <summary>Milliseconds the credentials check of this request took (the Server-Timing <c>auth</c> stage), 0 without one.</summary>
+    public static double Elapsed(HttpContext http) => http.Items.TryGetValue(ElapsedItem, out var v) && v is double ms ? ms : 0;
 
     /// <summary>The client address the throttle and the audit use (after the forwarded-headers middleware).</summary>
     public static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using DataHub.Catalog.Changes;
 using DataHub.Catalog.Principals;
 using DataHub.Core.Access;
 
@@ -17,25 +18,36 @@ internal sealed record SignInOutcome(Principal? Principal, TimeSpan? RetryAfter)
 }
 
 /// <summary>
-/// Checks presented credentials against the catalog for every request (feeds, UI sign-in, dashboard):
+/// Checks presented credentials (feeds, UI sign-in, dashboard) without a catalog read per request:
 /// <list type="bullet">
-/// <item>the principal row is read on every request, so disabling it or revoking a key bites at once;</item>
-/// <item>only the slow PBKDF2 verification is cached, keyed by the stored hash as well as the secret,
-/// so a password reset invalidates the entry by construction;</item>
+/// <item>a verified credential is cached, keyed by a SHA-256 of the kind, user name and secret
+/// (never the secret itself), together with the value of the catalog's
+/// <see cref="ChangeKind.Principals"/> counter it was verified at. Every change to principals or
+/// keys (disable, reset, revoke, rotate, role or scope) bumps that counter, so the cached entry is
+/// dropped: at once for a change made in this process (the counter moves on commit), and within
+/// the poll interval (about 2 s, <see cref="ServedDatasetsRefresher"/>) for one made by another
+/// process such as the CLI. Entries also expire after <see cref="VerifiedFor"/>;</item>
 /// <item>an unknown or disabled user costs the same PBKDF2 work as a known one (a dummy verify), so the
-/// answer time does not reveal which user names exist;</item>
+/// answer time does not reveal which user names exist; failures are never cached;</item>
 /// <item>failures are throttled per user and per client address (<see cref="LoginThrottle"/>) and audited.</item>
 /// </list>
 /// </summary>
-internal sealed class PrincipalAuthenticator(PrincipalStore principals, LoginThrottle throttle, FailedLoginAudit audit, TimeProvider time)
+internal sealed class PrincipalAuthenticator(PrincipalStore principals, ChangeSignal changes, LoginThrottle throttle, FailedLoginAudit audit, TimeProvider time)
 {
     private static readonly TimeSpan VerifiedFor = TimeSpan.FromMinutes(5);
+    private const int MaxCached = 10_000;
     private static readonly Lazy<string> DummyHash = new(() => SecretHasher.HashPassword(SecretHasher.NewPassword()));
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Verified> _verified = new(StringComparer.Ordinal);
     private long _passwordVerifications;
+    private long _catalogReads;
+
+    private sealed record Verified(Principal Principal, long Generation, DateTimeOffset Until);
 
     /// <summary>PBKDF2 verifications run so far (real or dummy): tests prove unknown users cost the same work.</summary>
     public long PasswordVerifications => Interlocked.Read(ref _passwordVerifications);
+
+    /// <summary>Principal reads from the catalog so far: tests prove a cached credential costs none.</summary>
+    public long CatalogReads => Interlocked.Read(ref _catalogReads);
 
     public async Task<SignInOutcome> AuthenticateAsync(PresentedCredentials credentials, string clientAddress, CancellationToken cancellationToken)
     {
@@ -46,14 +58,27 @@ internal sealed class PrincipalAuthenticator(PrincipalStore principals, LoginThr
             return new SignInOutcome(null, wait);
         }
 
+        // Read before the lookup: a change committed meanwhile makes the entry stale at once.
+        var generation = changes.Version(ChangeKind.Principals);
+        var cacheKey = CacheKey(credentials, user);
+        var now = time.GetUtcNow();
+        if (_verified.TryGetValue(cacheKey, out var hit) && hit.Generation == generation && hit.Until > now)
+        {
+            throttle.Succeeded(user);
+            return new SignInOutcome(hit.Principal, null);
+        }
+
         var principal = credentials.IsApiKey
             ? await ByApiKeyAsync(credentials.Secret, cancellationToken)
             : user is null ? null : await ByPasswordAsync(user, credentials.Secret, cancellationToken);
         if (principal is not null)
         {
+            if (_verified.Count >= MaxCached) _verified.Clear();
+            _verified[cacheKey] = new Verified(principal, generation, now + VerifiedFor);
             throttle.Succeeded(user);
             return new SignInOutcome(principal, null);
         }
+        _verified.TryRemove(cacheKey, out _);
         throttle.Failed(user, clientAddress);
         await audit.FailedAsync(user ?? "(API 密钥)", clientAddress);
         return SignInOutcome.Failed;
@@ -62,19 +87,25 @@ internal sealed class PrincipalAuthenticator(PrincipalStore principals, LoginThr
     /// <summary>The principal as the catalog holds it now, or null when it no longer exists or is disabled (cookie re-validation).</summary>
     public async Task<Principal?> CurrentAsync(string name, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _catalogReads);
         var found = await principals.FindByNameAsync(name, cancellationToken);
         return found is null || found.Disabled ? null : found.Principal;
     }
 
+    private static string CacheKey(PresentedCredentials credentials, string? user) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes((credentials.IsApiKey ? "k\0" : "p\0" + user + "\0") + credentials.Secret)));
+
     private async Task<Principal?> ByApiKeyAsync(string key, CancellationToken cancellationToken)
     {
         // A SHA-256 lookup costs the same whether or not the key exists.
+        Interlocked.Increment(ref _catalogReads);
         var found = await principals.FindByApiKeyAsync(key, cancellationToken);
         return found is null || found.Disabled ? null : found.Principal;
     }
 
     private async Task<Principal?> ByPasswordAsync(string user, string password, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _catalogReads);
         var found = await principals.FindByNameAsync(user, cancellationToken);
         var storedHash = found?.PasswordHash;
         if (found is null || storedHash is null || found.Disabled)
@@ -82,13 +113,7 @@ internal sealed class PrincipalAuthenticator(PrincipalStore principals, LoginThr
             Verify(password, DummyHash.Value);
             return null;
         }
-        var cacheKey = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(user + "\0" + storedHash + "\0" + password)));
-        var now = time.GetUtcNow();
-        if (_verified.TryGetValue(cacheKey, out var until) && until > now) return found.Principal;
-        if (!Verify(password, storedHash)) return null;
-        if (_verified.Count > 10_000) _verified.Clear();
-        _verified[cacheKey] = now + VerifiedFor;
-        return found.Principal;
+        return Verify(password, storedHash) ? found.Principal : null;
     }
 
     private bool Verify(string password, string storedHash)
