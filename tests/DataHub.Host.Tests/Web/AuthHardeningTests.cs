@@ -116,6 +116,49 @@ public sealed class AuthHardeningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AVerifiedCredential_IsNotReadFromTheCatalogAgain_UntilPrincipalsChange()
+    {
+        var auth = _server.Services.GetRequiredService<PrincipalAuthenticator>();
+        Assert.Equal(HttpStatusCode.OK, (await GetRoot("wang", "right-password-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetRoot("excel", "dh_wang-key-1")).StatusCode);
+        var (reads, verifications) = (auth.CatalogReads, auth.PasswordVerifications);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await GetRoot("wang", "right-password-1")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await GetRoot("other-user-name", "dh_wang-key-1")).StatusCode);
+        }
+        Assert.Equal((reads, verifications), (auth.CatalogReads, auth.PasswordVerifications));
+
+        // Any change to principals (here: another principal's) drops the cache; the next request reads again.
+        await _server.DisableAsync("li");
+        Assert.Equal(HttpStatusCode.OK, (await GetRoot("wang", "right-password-1")).StatusCode);
+        Assert.Equal(reads + 1, auth.CatalogReads);
+    }
+
+    [Fact]
+    public async Task ChangesMadeByAnotherProcess_BiteWithinTheChangePoll()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await GetRoot("wang", "right-password-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetRoot("li", "right-password-2")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetRoot("excel", "dh_wang-key-1")).StatusCode);
+
+        // Another process (as the CLI is): its own catalog object on the same database, so this host's in-memory counter does not move.
+        var cli = await DataHub.Catalog.DataHubCatalog.OpenSqliteAsync(_server.Engine.Data.CatalogPath, TimeProvider.System, default);
+        await cli.Principals.SetDisabledAsync("li", true, "cli", default);
+        var key = Assert.Single(await cli.Principals.ListKeysAsync("wang", default), k => k.Active);
+        await cli.Principals.RevokeKeyAsync(key.Id, "cli", default);
+        await cli.Principals.ResetPasswordAsync("wang", "rotated-password-9", "cli", default);
+
+        // The host polls the catalog's change counter every 2 s: allow two rounds.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(6) && (await GetRoot("li", "right-password-2")).StatusCode == HttpStatusCode.OK) await Task.Delay(100);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetRoot("li", "right-password-2")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetRoot("excel", "dh_wang-key-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetRoot("wang", "right-password-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetRoot("wang", "rotated-password-9")).StatusCode);
+    }
+
+    [Fact]
     public async Task ApiKeyHeader_Authenticates()
     {
         using var http = new HttpClient();
