@@ -5,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using DataHub.Bench.Textbook;
-using DataHub.Catalog.Audit;
 using DataHub.Core.Access;
 using DataHub.Host.Demo;
 using DataHub.Host.Web;
@@ -158,9 +157,6 @@ internal static class FeedHttpBenchmark
         var duckPage = Stats.Median(duckAlone.Times);
         var duckCsv = DuckDbStreetCsv(parquet, workspace.Folder($"rows-{export.Rows}", "csv"));
 
-        // Stages the host adds around the serving layer, measured in process.
-        var (auth, audit) = await HostStagesAsync(dataHub, engine, passwords["maqun-community"], ct);
-
         // 32 concurrent clients for a bounded time, on each server in turn; health sampled during DataHub's.
         var loadDh = await LoadAsync(plain, dh, "Population?$top=1000", communities.Select(c => "bench-" + c.Code).ToList(), args.LoadSeconds, new Uri(dh.Root, "/health/live"), ct);
         var loadTb = await LoadAsync(plain, tb, "Residents?$top=1000", communities.Select(c => c.Code).ToList(), args.LoadSeconds, null, ct);
@@ -172,7 +168,7 @@ internal static class FeedHttpBenchmark
         await dataHub.StopAsync(ct);
         await textbook.StopAsync(ct);
 
-        return Markdown(export.Rows, current.RowCount, loadSeconds, args, rows, stages, countStages, auth, audit, communityPage, communityCount, duckPage, streetDh, streetTb, duckCsv, parallelDh, parallelTb, loadDh, loadTb, overload);
+        return Markdown(export.Rows, current.RowCount, loadSeconds, args, rows, stages, countStages, communityPage, communityCount, duckPage, streetDh, streetTb, duckCsv, parallelDh, parallelTb, loadDh, loadTb, overload);
     }
 
     private static string BoundAddress(WebApplication app) =>
@@ -405,22 +401,8 @@ internal static class FeedHttpBenchmark
         return new Extraction(rows, Stats.Median(times), 0);
     }
 
-    /// <summary>The audit insert the host awaits per request, measured in process (authentication is the host's own scheme, inside the client total).</summary>
-    private static async Task<(double Auth, double Audit)> HostStagesAsync(WebApplication app, DataHub.Host.Composition.DataHubEngine engine, string password, CancellationToken ct)
-    {
-        _ = (app, password, ct);
-        var audit = new List<double>();
-        for (var run = -Warmup; run < 200; run++)
-        {
-            var w = Stopwatch.StartNew();
-            await engine.Catalog.Access.AppendAsync(new AccessRecord(engine.Time.GetUtcNow(), "bench", "population", 1, "GET", "/odata/Population?$top=1000", 200, 1000, null, "bench"), CancellationToken.None);
-            if (run >= 0) audit.Add(w.Elapsed.TotalMilliseconds);
-        }
-        return (double.NaN, Stats.Median(audit));
-    }
-
     private static string Markdown(int exportRows, long publishedRows, double loadSeconds, BenchArgs args, List<Row> rows, List<string> stages, List<string> countStages,
-        double auth, double audit, double communityPage, double communityCount, double duckPage, Extraction streetDh, Extraction streetTb, Extraction duckCsv,
+        double communityPage, double communityCount, double duckPage, Extraction streetDh, Extraction streetTb, Extraction duckCsv,
         Extraction parallelDh, Extraction parallelTb, Load loadDh, Load loadTb, Load overload)
     {
         var md = new StringBuilder();
@@ -444,18 +426,16 @@ internal static class FeedHttpBenchmark
         Line();
         if (stages.Count > 0)
         {
-            Line($"**Where a community page's and a community `$count`'s time goes** (DataHub, medians of the timed runs; serving stages from the `Server-Timing` header, the audit insert measured in process over 200 runs; authentication is part of the client total):");
+            Line($"**Where a community page's and a community `$count`'s time goes** (DataHub, medians of the timed runs, every stage from the `Server-Timing` header the host sends: authentication and the audit reservation measured by the host, the others by the serving layer):");
             Line();
             Line($"| stage | page, median ms | `$count`, median ms |");
             Line($"|---|---:|---:|");
-            if (!double.IsNaN(auth)) Line($"| authentication (cached credential) | {auth:0.000} | {auth:0.000} |");
-            foreach (var (name, label) in new[] { ("model", "catalog lookup (memory), skiptoken, scope, cached model"), ("plan", "parse options, complexity budget, SQL"), ("queue", "wait for a query worker"), ("sql", "DuckDB execution (count, window, page)"), ("write", "rows read and written as JSON") })
+            foreach (var (name, label) in new[] { ("auth", "authentication (Basic; verified credentials cached per principals-change counter)"), ("model", "catalog lookup (memory), skiptoken, scope, cached model"), ("plan", "parse options, complexity budget, SQL"), ("queue", "wait for a query worker"), ("sql", "DuckDB execution (count, window, page)"), ("write", "rows read and written as JSON"), ("audit", "audit reservation (journal append, before the first byte)") })
             {
                 var page = Stats.Median(stages.Select(s => ParseTiming(s, name)).ToList());
                 var count = countStages.Count == 0 ? double.NaN : Stats.Median(countStages.Select(s => ParseTiming(s, name)).ToList());
                 Line($"| {label} | {page:0.000} | {count:0.000} |");
             }
-            Line($"| audit record (catalog insert, awaited before the response completes) | {audit:0.000} | {audit:0.000} |");
             Line($"| client total (HTTP, Kestrel, all of the above) | {communityPage:0.000} | {communityCount:0.000} |");
             Line();
         }
