@@ -98,7 +98,8 @@ internal static class BackupCommand
         var name = relative[(relative.LastIndexOf('/') + 1)..];
         if (!relative.Contains('/', StringComparison.Ordinal) && Databases.Any(d => name.StartsWith(d, StringComparison.Ordinal))) return true; // taken by the online backup (with -wal, -shm)
         if (relative.StartsWith("logs/", StringComparison.Ordinal)) return true;
-        if (name == ".lock" || name.StartsWith("stage.duckdb", StringComparison.Ordinal) || name == "accepted.csv") return true;
+        // journal.lock: the running host's lock on its audit journal (the journal's segments are kept: restore replays them).
+        if (name == ".lock" || name == "journal.lock" || name.StartsWith("stage.duckdb", StringComparison.Ordinal) || name == "accepted.csv") return true;
         return relative.Split('/').Any(part => part.StartsWith(".staging-", StringComparison.Ordinal));
     }
 
