@@ -115,6 +115,17 @@ public abstract class AccessJournalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARecordPostgreSqlCouldNotStore_AsIs_StillMoves_AndDoesNotBlockTheOthers()
+    {
+        await _catalog.Access.OpenJournalAsync(Path.Combine(_dir.Path, "audit"), Never, Fail, default);
+        await _catalog.Access.ReserveAsync(Record("maqun", "/odata/Population?$filter=x eq 'a\0b'"), default);
+        await _catalog.Access.ReserveAsync(Record("maqun", "/odata/Population?$top=1"), default);
+        var records = await _catalog.Access.RecentAsync(10, default);
+        Assert.Equal(2, records.Count);
+        Assert.Contains(records, a => a.Path == "/odata/Population?$filter=x eq 'a\uFFFDb'");
+    }
+
+    [Fact]
     public async Task JournalFiles_AreOwnerOnly()
     {
         if (OperatingSystem.IsWindows()) return;

@@ -270,7 +270,9 @@ public sealed class AccessLog(CatalogDatabase db)
         return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
-    private static string? Cap(string? s, int max) => s is { Length: var n } && n > max ? s[..max] : s;
+    // NUL is not valid in PostgreSQL text: a journaled record holding one would block the move for good.
+    private static string? Cap(string? s, int max) =>
+        (s is { Length: var n } && n > max ? s[..max] : s)?.Replace('\0', '\uFFFD');
 
     private static string NewId() => Guid.NewGuid().ToString("N");
 }
