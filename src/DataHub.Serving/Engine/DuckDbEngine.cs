@@ -18,6 +18,7 @@ public sealed class DuckDbEngine : IDisposable
     private readonly DuckDBConnection root;
     private readonly WorkerLane queries;
     private readonly WorkerLane downloads;
+    private readonly WorkerLane sorts;
     private readonly Lock gate = new();
     private bool disposed;
 
@@ -49,6 +50,10 @@ public sealed class DuckDbEngine : IDisposable
         queries = new WorkerLane(this, "worker", options.QueryWorkers, options.MaxQueuedQueries, options.QueryTimeout, options.QueueTimeout);
         // The download gate admits at most MaxConcurrentDownloads, one worker each: nothing waits long in this queue.
         downloads = new WorkerLane(this, "download", options.MaxConcurrentDownloads, options.MaxConcurrentDownloads, options.DownloadTimeout, options.QueueTimeout);
+        // Sorted copies are built one at a time on a worker of their own, so a build (seconds to
+        // minutes) never holds a query worker; a few may wait for it, however long it takes.
+        sorts = new WorkerLane(this, "sort", 1, 8, options.SortedCopyTimeout, options.SortedCopyTimeout * 8);
+        SortedCopies = new SortedCopies(this, options);
     }
 
     /// <summary>Queries waiting for a worker.</summary>
@@ -59,6 +64,9 @@ public sealed class DuckDbEngine : IDisposable
 
     /// <summary>Downloads a download worker is executing (or streaming) now.</summary>
     public int DownloadsRunning => downloads.Running;
+
+    /// <summary>Copies of dataset versions sorted in the <c>$orderby</c> wide scopes ask for.</summary>
+    internal SortedCopies SortedCopies { get; }
 
     /// <summary>A new open connection to the shared database (settings are global). The caller disposes it. For tests and the benchmark; requests go through <see cref="RunAsync{T}"/>.</summary>
     internal DuckDBConnection Open()
@@ -98,6 +106,10 @@ public sealed class DuckDbEngine : IDisposable
     internal Task<T> RunDownloadAsync<T>(Func<QuerySession, CancellationToken, T> work, CancellationToken cancellationToken) =>
         Enqueue(downloads, work, cancellationToken);
 
+    /// <summary>As <see cref="RunAsync{T}"/> on the sort worker (building sorted copies), with <see cref="ServingOptions.SortedCopyTimeout"/>.</summary>
+    internal Task<T> RunSortAsync<T>(Func<QuerySession, CancellationToken, T> work, CancellationToken cancellationToken) =>
+        Enqueue(sorts, work, cancellationToken);
+
     private Task<T> Enqueue<T>(WorkerLane lane, Func<QuerySession, CancellationToken, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -120,9 +132,13 @@ public sealed class DuckDbEngine : IDisposable
             disposed = true;
             queries.CompleteAdding();
             downloads.CompleteAdding();
+            sorts.CompleteAdding();
         }
+        SortedCopies.Stop();
         queries.Join();
         downloads.Join();
+        sorts.Join();
+        SortedCopies.Dispose();
         root.Dispose();
     }
 

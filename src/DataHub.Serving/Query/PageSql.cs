@@ -28,8 +28,13 @@ internal static class PageSql
     /// token), after the token's row, in OData order, at most <paramref name="limit"/> rows.
     /// </summary>
     /// <param name="scopeUpperBound">From <see cref="Window"/>: no row of the page lies beyond it in the scope column.</param>
+    /// <param name="presorted">
+    /// <paramref name="files"/> hold the rows already in the page order (a sorted copy, <see cref="SortedCopyOrder"/>):
+    /// the rows are taken in file order (<c>LIMIT</c> without <c>ORDER BY</c>, which DuckDB answers with
+    /// the first rows in file order and stops reading), and only those few are sorted again.
+    /// </param>
     public static (SqlStatement Statement, IReadOnlyList<OrderKey> Keys) Page(
-        FeedQuery query, IReadOnlyList<string> files, RowScope scope, string secret, long limit, long offset, string? scopeUpperBound = null)
+        FeedQuery query, IReadOnlyList<string> files, RowScope scope, string secret, long limit, long offset, string? scopeUpperBound = null, bool presorted = false)
     {
         var statement = new SqlStatement();
         var translator = new ExpressionTranslator(query.View, statement);
@@ -37,16 +42,33 @@ internal static class PageSql
 
         var projections = query.Select.Select((c, i) => $"{MaskSql.Project(c, statement, secret)} AS {ValueAlias(i)}")
             .Concat(keys.Select((k, j) => $"{k.Sql} AS {OrderAlias(j)}"));
+        if (presorted) statement.Append("SELECT * FROM (");
         statement.Append("SELECT ").Append(string.Join(", ", projections));
         AppendFromWhere(statement, query, files, scope, translator, keys);
         if (scopeUpperBound is not null && scope.Column is { } column)
         {
             statement.Append($" AND {SqlStatement.Identifier(column)} <= {statement.Param(scopeUpperBound)}");
         }
-        statement.Append(" ORDER BY ").Append(string.Join(", ", keys.Select((k, j) => k.OrderBySql(OrderAlias(j)))));
+        var orderBy = " ORDER BY " + string.Join(", ", keys.Select((k, j) => k.OrderBySql(OrderAlias(j))));
+        if (!presorted) statement.Append(orderBy);
         statement.Append(string.Create(CultureInfo.InvariantCulture, $" LIMIT {limit}"));
         if (offset > 0) statement.Append(string.Create(CultureInfo.InvariantCulture, $" OFFSET {offset}"));
+        if (presorted) statement.Append(")").Append(orderBy);
         return (statement, keys);
+    }
+
+    /// <summary>
+    /// The ORDER BY list a sorted copy for this query's <c>$orderby</c> is written in (the same keys,
+    /// directions and null placement as the page, the key last), or null when a key is not a plain
+    /// column or there is no <c>$orderby</c> (the lake files are already in the default order).
+    /// </summary>
+    public static string? SortedCopyOrder(FeedQuery query)
+    {
+        if (query.OrderBy.Count == 0) return null;
+        var statement = new SqlStatement();
+        var keys = OrderKeys(query, new ExpressionTranslator(query.View, statement));
+        if (statement.Parameters.Count > 0 || !keys.All(k => IsColumn(k.Sql))) return null;
+        return string.Join(", ", keys.Select(k => k.OrderBySql(k.Sql)));
     }
 
     /// <summary>
@@ -112,11 +134,16 @@ internal static class PageSql
         }
 
         // Outside the guard only what cannot fail: a plain column against a value of its own type.
-        // Rows after the token never sort before its first ascending value, so this lets DuckDB skip
-        // the row groups earlier pages read (the default order leads with the scope column).
-        if (keyset is { Count: > 0 } && query.Token is { Values: [{ } first, ..] } && !keyset[0].Descending && IsColumn(keyset[0].Sql))
+        // Rows after the token never sort before its first value (ascending: nulls first, so none
+        // after a value; descending: nulls last), so this lets DuckDB skip the row groups earlier
+        // pages read, by their min/max statistics: the default order leads with the scope column the
+        // lake is sorted by, and a sorted copy leads with the first $orderby key.
+        if (keyset is { Count: > 0 } && query.Token is { Values: [var first, ..] } && IsColumn(keyset[0].Sql))
         {
-            statement.Append($" AND {keyset[0].Sql} >= {statement.Param(first)}");
+            var column = keyset[0].Sql;
+            if (!keyset[0].Descending && first is not null) statement.Append($" AND {column} >= {statement.Param(first)}");
+            else if (keyset[0].Descending && first is not null) statement.Append($" AND ({column} <= {statement.Param(first)} OR {column} IS NULL)");
+            else if (keyset[0].Descending) statement.Append($" AND {column} IS NULL");
         }
     }
 
