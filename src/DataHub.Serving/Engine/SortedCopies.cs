@@ -19,6 +19,13 @@ namespace DataHub.Serving.Engine;
 /// that pages are reading when it is dropped is deleted after the last of them (a lease count).
 /// A failed build is not retried for the same version and order (the pages stay correct without it).
 /// </para>
+/// <para>
+/// The lake's own order (scope column, then key: how the pipeline writes a version) needs no copy:
+/// its "build" checks once per version that the files really hold their rows in that order, and the
+/// lease then names the version's files, so default-order pages (a community's, a street's
+/// extraction) are read the same way: the first rows in file order after the token, no top-N over
+/// the whole community.
+/// </para>
 /// </summary>
 internal sealed class SortedCopies : IDisposable
 {
@@ -66,7 +73,11 @@ internal sealed class SortedCopies : IDisposable
     /// (the ORDER BY list over raw columns), or null when there is none yet; then its build is queued
     /// unless it is already under way or failed before. Dispose the lease when the statement has run.
     /// </summary>
-    public Lease? Acquire(ServedDataset dataset, string orderBy)
+    /// <param name="lakeOrder">
+    /// The order is the lake's own (scope column, key): nothing is copied; the "build" checks once
+    /// that the version's files hold their rows in that order, and the lease then names the files themselves.
+    /// </param>
+    public Lease? Acquire(ServedDataset dataset, string orderBy, LakeOrder? lakeOrder = null)
     {
         var key = Key(dataset, orderBy);
         lock (gate)
@@ -81,15 +92,28 @@ internal sealed class SortedCopies : IDisposable
                 return new Lease(this, entry);
             }
             if (failed.Contains(key)) return null;
-            MakeRoom();
-            Directory.CreateDirectory(directory);
-            var path = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".parquet");
-            var building = new Entry(key, path) { LastUsed = ++clock };
+            Entry building;
+            Func<QuerySession, CancellationToken, bool> work;
+            if (lakeOrder is not null)
+            {
+                DropOldestLakeOrders();
+                building = new Entry(key, dataset.ParquetFiles, copy: null);
+                work = (session, ct) => InLakeOrder(session, dataset, lakeOrder, ct);
+            }
+            else
+            {
+                MakeRoom();
+                Directory.CreateDirectory(directory);
+                var path = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".parquet");
+                building = new Entry(key, [path], copy: path);
+                work = (session, ct) => Build(session, dataset, orderBy, path, ct);
+            }
+            building.LastUsed = ++clock;
             entries[key] = building;
             Task<bool> build;
             try
             {
-                build = engine.RunSortAsync((session, ct) => Build(session, dataset, orderBy, path, ct), stopping.Token);
+                build = engine.RunSortAsync(work, stopping.Token);
             }
             catch (EngineBusyException)
             {
@@ -112,6 +136,9 @@ internal sealed class SortedCopies : IDisposable
         lock (gate) return pending;
     }
 
+    /// <summary>The lake's order of a version: its scope column, then its key.</summary>
+    public sealed record LakeOrder(string ScopeColumn, string KeyColumn);
+
     private static bool Build(QuerySession session, ServedDataset dataset, string orderBy, string path, CancellationToken cancellationToken)
     {
         var statement = new SqlStatement();
@@ -133,11 +160,31 @@ internal sealed class SortedCopies : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the version's files, read in list order and row order, hold their rows in the lake's
+    /// order (scope column ascending, nulls first, then the key): one pass over the two columns, once
+    /// per version. The pipeline writes published versions so; anything else keeps the top-N pages.
+    /// </summary>
+    private static bool InLakeOrder(QuerySession session, ServedDataset dataset, LakeOrder order, CancellationToken cancellationToken)
+    {
+        var s = SqlStatement.Identifier(order.ScopeColumn);
+        var k = SqlStatement.Identifier(order.KeyColumn);
+        var files = dataset.ParquetFiles.Select((f, i) => string.Create(CultureInfo.InvariantCulture,
+            $"SELECT {i} AS f, file_row_number AS n, {s} AS s, {k} AS k FROM read_parquet({SqlStatement.Literal(f)}, file_row_number=true)"));
+        var statement = new SqlStatement();
+        // A row is in order when it comes strictly after the previous one (the key is unique and never
+        // null, so a null previous key marks the first row); NULL comparisons count as out of order.
+        statement.Append("SELECT count(*) FROM (SELECT s, k, lag(s) OVER w AS ps, lag(k) OVER w AS pk FROM (")
+            .Append(string.Join(" UNION ALL ", files))
+            .Append(") WINDOW w AS (ORDER BY f, n)) WHERE pk IS NOT NULL AND NOT coalesce((ps IS NULL AND (s IS NOT NULL OR k > pk)) OR s > ps OR (s = ps AND k > pk), false)");
+        return DuckDbCommands.Scalar(session, statement, cancellationToken) == 0;
+    }
+
     private void Finished(Entry entry, Task<bool> build)
     {
         lock (gate)
         {
-            var ok = build.IsCompletedSuccessfully && !disposed && entries.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry);
+            var ok = build.IsCompletedSuccessfully && build.Result && !disposed && entries.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry);
             if (ok)
             {
                 entry.Ready = true;
@@ -151,24 +198,35 @@ internal sealed class SortedCopies : IDisposable
                 if (!disposed) failed.Add(entry.Key);
             }
         }
-        TryDelete(entry.Path);
+        if (entry.Copy is { } copy) TryDelete(copy);
     }
 
     /// <summary>Drops the least recently used ready copies until a new one fits (builds under way are never dropped).</summary>
     private void MakeRoom()
     {
-        while (entries.Count >= capacity)
+        while (true)
         {
             Entry? oldest = null;
+            var copies = 0;
             foreach (var e in entries.Values)
             {
+                if (e.Copy is null) continue;
+                copies++;
                 if (e.Ready && (oldest is null || e.LastUsed < oldest.LastUsed)) oldest = e;
             }
-            if (oldest is null) return;
+            if (copies < capacity || oldest is null) return;
             entries.Remove(oldest.Key);
             oldest.Dropped = true;
-            if (oldest.Leases == 0) TryDelete(oldest.Path);
+            if (oldest.Leases == 0) TryDelete(oldest.Copy!);
         }
+    }
+
+    /// <summary>Forgets the least recently used checks of the lake order beyond 64 versions (nothing to delete).</summary>
+    private void DropOldestLakeOrders()
+    {
+        var checks = entries.Values.Where(e => e.Copy is null).ToList();
+        if (checks.Count < 64) return;
+        foreach (var e in checks.Where(e => e.Ready).OrderBy(e => e.LastUsed).Take(checks.Count - 63)) entries.Remove(e.Key);
     }
 
     private void Release(Entry entry)
@@ -179,7 +237,7 @@ internal sealed class SortedCopies : IDisposable
             entry.Leases--;
             delete = entry.Dropped && entry.Leases == 0;
         }
-        if (delete) TryDelete(entry.Path);
+        if (delete && entry.Copy is { } copy) TryDelete(copy);
     }
 
     /// <summary>Interrupts the build under way and drops the queued ones (the engine is stopping).</summary>
@@ -230,11 +288,15 @@ internal sealed class SortedCopies : IDisposable
     private static string Key(ServedDataset dataset, string orderBy) =>
         dataset.Schema.Name + "\n" + dataset.Version.ToString(CultureInfo.InvariantCulture) + "\n" + string.Join("\n", dataset.ParquetFiles) + "\n" + orderBy;
 
-    internal sealed class Entry(string key, string path)
+    internal sealed class Entry(string key, IReadOnlyList<string> files, string? copy)
     {
         public string Key { get; } = key;
 
-        public string Path { get; } = path;
+        /// <summary>The files a page reads: the copy, or the lake's own files when they are in the order already.</summary>
+        public IReadOnlyList<string> Files { get; } = files;
+
+        /// <summary>The copy this entry wrote (deleted when dropped), null for the lake's own order.</summary>
+        public string? Copy { get; } = copy;
 
         public bool Ready { get; set; }
 
@@ -258,7 +320,8 @@ internal sealed class SortedCopies : IDisposable
             this.entry = entry;
         }
 
-        public string Path => entry.Path;
+        /// <summary>The files that hold the rows in the order asked for.</summary>
+        public IReadOnlyList<string> Files => entry.Files;
 
         public void Dispose()
         {

@@ -72,6 +72,22 @@ internal static class PageSql
     }
 
     /// <summary>
+    /// The lake's own order (scope column ascending, then the key) when this query pages in it: the
+    /// default order of a role that sees the scope column unmasked, or an <c>$orderby</c> of just that
+    /// column. Returns the ORDER BY list (as <see cref="SortedCopyOrder"/> writes it) and the two columns.
+    /// </summary>
+    public static (string OrderBy, string ScopeColumn, string KeyColumn)? LakeOrder(FeedQuery query)
+    {
+        if (query.View.ScopeColumn is not { } scopeColumn) return null;
+        var statement = new SqlStatement();
+        var keys = OrderKeys(query, new ExpressionTranslator(query.View, statement));
+        var scope = SqlStatement.Identifier(scopeColumn.Column);
+        var key = SqlStatement.Identifier(query.View.Key.Column);
+        if (statement.Parameters.Count > 0 || keys.Count != 2 || keys[0] != new OrderKey(scope, false) || keys[1] != new OrderKey(key, false)) return null;
+        return (string.Join(", ", keys.Select(k => k.OrderBySql(k.Sql))), scopeColumn.Column, query.View.Key.Column);
+    }
+
+    /// <summary>
     /// Whether <see cref="Window"/> applies: the default order, which leads with the scope column the
     /// lake files are sorted by, for a scope wider than one community (a community scope holds a
     /// single scope code, so the window could not narrow the page query: it would only cost a

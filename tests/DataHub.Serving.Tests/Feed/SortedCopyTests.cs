@@ -135,6 +135,56 @@ public sealed class SortedCopyTests(SortedCopyLake fixture) : IClassFixture<Sort
         Assert.Equal(expected, Rows.Keys(page.Rows()));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("&$filter=%E4%BA%BA%E5%91%98%E7%B1%BB%E5%9E%8B%20eq%20'%E6%B5%81%E5%8A%A8'&$count=true")]
+    public async Task DefaultOrder_OnceTheLakeOrderIsChecked_PagesReadTheLakeInFileOrder(string filter)
+    {
+        var expected = Ordering.Sort(Lake.Population.Where(Rows.InDistrict).Where(r => filter.Length == 0 || r.PersonType == "流动"), r => r.RecordId, (r => r.CommunityCode, false))
+            .Select(r => r.RecordId).ToList();
+        var query = "Population?$select=记录编号" + filter;
+        await Lake.Client.GetAsync(Principals.Steward, query, prefer: "odata.maxpagesize=97");
+        await Copies.WhenIdle();
+        var hits = Copies.Hits;
+
+        var pages = await Lake.Client.GetAllPagesAsync(Principals.Steward, query, prefer: "odata.maxpagesize=97");
+
+        Assert.Equal(expected, Rows.Keys(Rows.All(pages)));
+        Assert.Equal(hits + pages.Count, Copies.Hits);
+        if (filter.Length > 0) Assert.Equal(expected.Count, pages[0].Count());
+    }
+
+    [Fact]
+    public async Task CommunityWorker_DefaultOrderFromTheLakeOrder_MatchesItsRows()
+    {
+        var expected = Lake.Population.Where(r => r.CommunityCode == SyntheticData.CommunityA1).Select(r => r.RecordId).Order(StringComparer.Ordinal).ToList();
+        await Lake.Client.GetAsync(Principals.CommunityWorkerA1, "Population?$top=1");
+        await Copies.WhenIdle();
+        var hits = Copies.Hits;
+
+        var pages = await Lake.Client.GetAllPagesAsync(Principals.CommunityWorkerA1, "Population?$select=记录编号&$skip=3", prefer: "odata.maxpagesize=50");
+
+        Assert.Equal(expected.Skip(3), Rows.Keys(Rows.All(pages)));
+        Assert.Equal(hits + pages.Count, Copies.Hits);
+    }
+
+    [Fact]
+    public async Task LakeNotInItsOrder_IsNotReadInFileOrder()
+    {
+        using var lake = new TestLake(o => o.SortedCopyMinRows = 0);
+        var file = Path.Combine(Path.GetDirectoryName(lake.Datasets.Find("population", null)!.ParquetFiles[0])!, "unsorted.parquet");
+        LakeWriter.Write(TestSchemas.Population, lake.Population.Select(r => r.Values()), file, orderBy: "\"name\", \"record_id\"");
+        lake.Datasets.Publish(new ServedDataset(TestSchemas.Population, 2, [file], DateTimeOffset.UnixEpoch.AddDays(2)));
+        var expected = Ordering.Sort(lake.Population.Where(Rows.InDistrict), r => r.RecordId, (r => r.CommunityCode, false)).Select(r => r.RecordId).ToList();
+        await lake.Client.GetAsync(Principals.Steward, "Population?$top=1");
+        await lake.Engine.SortedCopies.WhenIdle();
+
+        var pages = await lake.Client.GetAllPagesAsync(Principals.Steward, "Population?$select=记录编号", prefer: "odata.maxpagesize=400");
+
+        Assert.Equal(expected, Rows.Keys(Rows.All(pages)));
+        Assert.Equal(0, lake.Engine.SortedCopies.Hits);
+    }
+
     [Fact]
     public async Task StoppingTheEngine_DeletesTheCopies()
     {
