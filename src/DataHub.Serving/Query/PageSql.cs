@@ -150,6 +150,12 @@ internal static class PageSql
         }
 
         // Outside the guard only what cannot fail: a plain column against a value of its own type.
+        // The filter's conjuncts of that kind (repeated: they stay in the guard too) let DuckDB skip
+        // row groups and read the other columns only for the rows that pass.
+        if (inScope is not null && query.Filter is { } hoisted)
+        {
+            foreach (var conjunct in translator.Infallible(hoisted.Expression)) statement.Append(" AND ").Append(conjunct);
+        }
         // Rows after the token never sort before its first value (ascending: nulls first, so none
         // after a value; descending: nulls last), so this lets DuckDB skip the row groups earlier
         // pages read, by their min/max statistics: the default order leads with the scope column the
