@@ -37,9 +37,10 @@ public sealed class DuckDbEngine : IDisposable
             // fetched from the network at query time (STACK.md); memory_limit and threads bound what
             // the service may take; Parquet footers stay cached because paging re-reads the same
             // files page after page; UTC makes year()/hour()/date() of a TIMESTAMPTZ answer in the
-            // offset the feed writes.
+            // offset the feed writes; insertion order is preserved (DuckDB's default, stated because
+            // pages over presorted files rely on it: a LIMIT without ORDER BY returns the first rows in file order).
             command.CommandText = string.Create(CultureInfo.InvariantCulture,
-                $"SET GLOBAL autoinstall_known_extensions=false; SET GLOBAL autoload_known_extensions=false; SET GLOBAL memory_limit='{options.MemoryLimit}'; SET GLOBAL threads={options.Threads}; SET GLOBAL parquet_metadata_cache=true; SET GLOBAL TimeZone='UTC';");
+                $"SET GLOBAL autoinstall_known_extensions=false; SET GLOBAL autoload_known_extensions=false; SET GLOBAL memory_limit='{options.MemoryLimit}'; SET GLOBAL threads={options.Threads}; SET GLOBAL parquet_metadata_cache=true; SET GLOBAL TimeZone='UTC'; SET GLOBAL preserve_insertion_order=true;");
             command.ExecuteNonQuery();
         }
         catch (DuckDBException ex)

@@ -29,9 +29,11 @@ internal static class PageSql
     /// </summary>
     /// <param name="scopeUpperBound">From <see cref="Window"/>: no row of the page lies beyond it in the scope column.</param>
     /// <param name="presorted">
-    /// <paramref name="files"/> hold the rows already in the page order (a sorted copy, <see cref="SortedCopyOrder"/>):
-    /// the rows are taken in file order (<c>LIMIT</c> without <c>ORDER BY</c>, which DuckDB answers with
-    /// the first rows in file order and stops reading), and only those few are sorted again.
+    /// <paramref name="files"/> hold the rows already in the page order (a sorted copy, <see cref="SortedCopyOrder"/>,
+    /// or the lake in its own order, <see cref="LakeOrder"/>): the page is the first rows in file order
+    /// (<c>LIMIT</c> without <c>ORDER BY</c>: DuckDB preserves insertion order, a global setting of the
+    /// engine, so a limit returns the first rows of the scan in file order, and it stops reading there).
+    /// No sort at all: an <c>ORDER BY</c> of the page's own rows cost about as much CPU as reading them.
     /// </param>
     public static (SqlStatement Statement, IReadOnlyList<OrderKey> Keys) Page(
         FeedQuery query, IReadOnlyList<string> files, RowScope scope, string secret, long limit, long offset, string? scopeUpperBound = null, bool presorted = false)
@@ -42,18 +44,15 @@ internal static class PageSql
 
         var projections = query.Select.Select((c, i) => $"{MaskSql.Project(c, statement, secret)} AS {ValueAlias(i)}")
             .Concat(keys.Select((k, j) => $"{k.Sql} AS {OrderAlias(j)}"));
-        if (presorted) statement.Append("SELECT * FROM (");
         statement.Append("SELECT ").Append(string.Join(", ", projections));
         AppendFromWhere(statement, query, files, scope, translator, keys);
         if (scopeUpperBound is not null && scope.Column is { } column)
         {
             statement.Append($" AND {SqlStatement.Identifier(column)} <= {statement.Param(scopeUpperBound)}");
         }
-        var orderBy = " ORDER BY " + string.Join(", ", keys.Select((k, j) => k.OrderBySql(OrderAlias(j))));
-        if (!presorted) statement.Append(orderBy);
+        if (!presorted) statement.Append(" ORDER BY ").Append(string.Join(", ", keys.Select((k, j) => k.OrderBySql(OrderAlias(j)))));
         statement.Append(string.Create(CultureInfo.InvariantCulture, $" LIMIT {limit}"));
         if (offset > 0) statement.Append(string.Create(CultureInfo.InvariantCulture, $" OFFSET {offset}"));
-        if (presorted) statement.Append(")").Append(orderBy);
         return (statement, keys);
     }
 
