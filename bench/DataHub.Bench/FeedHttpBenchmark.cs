@@ -119,6 +119,7 @@ internal static class FeedHttpBenchmark
             var tbTimes = new List<double>();
             long rowCount = 0;
             string note = "";
+            double? firstDh = null;
             for (var run = -Warmup; run < args.QueryRuns; run++)
             {
                 var order = run % 2 == 0 ? new[] { true, false } : [false, true];
@@ -127,6 +128,7 @@ internal static class FeedHttpBenchmark
                     var side = isDataHub ? dh : tb;
                     var (ms, status, body, timing) = await SendAsync(client, side, isDataHub ? pair.DataHubPath : pair.TextbookPath, isDataHub ? pair.DataHubUser : pair.TextbookScope, ct);
                     if (status != 200) note = $"{side.Name} answered {status}: {Truncate(body)}";
+                    if (isDataHub) firstDh ??= ms;
                     if (run < 0) continue;
                     (isDataHub ? dhTimes : tbTimes).Add(ms);
                     if (isDataHub)
@@ -138,6 +140,9 @@ internal static class FeedHttpBenchmark
                     }
                 }
             }
+            // The first request of a query can pay for work later ones reuse (an $orderby's sorted copy is
+            // built in the background after it): shown when it took more than twice the median.
+            if (note.Length == 0 && firstDh > 2 * Stats.Median(dhTimes)) note = $"DataHub's first request (warm-up): {firstDh:0} ms";
             var row = new Row(pair.Label, Stats.Median(dhTimes), Stats.Median(tbTimes), rowCount, note);
             if (pair == pairs[0]) communityPage = row.DataHub;
             if (pair == pairs[2]) communityCount = row.DataHub;

@@ -18,6 +18,7 @@ public sealed class DuckDbEngine : IDisposable
     private readonly DuckDBConnection root;
     private readonly WorkerLane queries;
     private readonly WorkerLane downloads;
+    private readonly WorkerLane sorts;
     private readonly Lock gate = new();
     private bool disposed;
 
@@ -36,9 +37,10 @@ public sealed class DuckDbEngine : IDisposable
             // fetched from the network at query time (STACK.md); memory_limit and threads bound what
             // the service may take; Parquet footers stay cached because paging re-reads the same
             // files page after page; UTC makes year()/hour()/date() of a TIMESTAMPTZ answer in the
-            // offset the feed writes.
+            // offset the feed writes; insertion order is preserved (DuckDB's default, stated because
+            // pages over presorted files rely on it: a LIMIT without ORDER BY returns the first rows in file order).
             command.CommandText = string.Create(CultureInfo.InvariantCulture,
-                $"SET GLOBAL autoinstall_known_extensions=false; SET GLOBAL autoload_known_extensions=false; SET GLOBAL memory_limit='{options.MemoryLimit}'; SET GLOBAL threads={options.Threads}; SET GLOBAL parquet_metadata_cache=true; SET GLOBAL TimeZone='UTC';");
+                $"SET GLOBAL autoinstall_known_extensions=false; SET GLOBAL autoload_known_extensions=false; SET GLOBAL memory_limit='{options.MemoryLimit}'; SET GLOBAL threads={options.Threads}; SET GLOBAL parquet_metadata_cache=true; SET GLOBAL TimeZone='UTC'; SET GLOBAL preserve_insertion_order=true;");
             command.ExecuteNonQuery();
         }
         catch (DuckDBException ex)
@@ -49,6 +51,10 @@ public sealed class DuckDbEngine : IDisposable
         queries = new WorkerLane(this, "worker", options.QueryWorkers, options.MaxQueuedQueries, options.QueryTimeout, options.QueueTimeout);
         // The download gate admits at most MaxConcurrentDownloads, one worker each: nothing waits long in this queue.
         downloads = new WorkerLane(this, "download", options.MaxConcurrentDownloads, options.MaxConcurrentDownloads, options.DownloadTimeout, options.QueueTimeout);
+        // Sorted copies are built one at a time on a worker of their own, so a build (seconds to
+        // minutes) never holds a query worker; a few may wait for it, however long it takes.
+        sorts = new WorkerLane(this, "sort", 1, 8, options.SortedCopyTimeout, options.SortedCopyTimeout * 8);
+        SortedCopies = new SortedCopies(this, options);
     }
 
     /// <summary>Queries waiting for a worker.</summary>
@@ -59,6 +65,9 @@ public sealed class DuckDbEngine : IDisposable
 
     /// <summary>Downloads a download worker is executing (or streaming) now.</summary>
     public int DownloadsRunning => downloads.Running;
+
+    /// <summary>Copies of dataset versions sorted in the <c>$orderby</c> wide scopes ask for.</summary>
+    internal SortedCopies SortedCopies { get; }
 
     /// <summary>A new open connection to the shared database (settings are global). The caller disposes it. For tests and the benchmark; requests go through <see cref="RunAsync{T}"/>.</summary>
     internal DuckDBConnection Open()
@@ -98,6 +107,10 @@ public sealed class DuckDbEngine : IDisposable
     internal Task<T> RunDownloadAsync<T>(Func<QuerySession, CancellationToken, T> work, CancellationToken cancellationToken) =>
         Enqueue(downloads, work, cancellationToken);
 
+    /// <summary>As <see cref="RunAsync{T}"/> on the sort worker (building sorted copies), with <see cref="ServingOptions.SortedCopyTimeout"/>.</summary>
+    internal Task<T> RunSortAsync<T>(Func<QuerySession, CancellationToken, T> work, CancellationToken cancellationToken) =>
+        Enqueue(sorts, work, cancellationToken);
+
     private Task<T> Enqueue<T>(WorkerLane lane, Func<QuerySession, CancellationToken, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -120,9 +133,13 @@ public sealed class DuckDbEngine : IDisposable
             disposed = true;
             queries.CompleteAdding();
             downloads.CompleteAdding();
+            sorts.CompleteAdding();
         }
+        SortedCopies.Stop();
         queries.Join();
         downloads.Join();
+        sorts.Join();
+        SortedCopies.Dispose();
         root.Dispose();
     }
 

@@ -53,6 +53,9 @@ internal sealed class ScopeCounts
         return new ScopeCounts(rows.Select(r => r.Code).ToArray(), before, all);
     }
 
+    /// <summary>Rows of the version.</summary>
+    public long Total => total;
+
     /// <summary>Rows in <paramref name="scope"/>: scope column in [Low, High), or every row when the dataset has no scope column.</summary>
     public long Count(RowScope scope)
     {

@@ -133,23 +133,31 @@ internal static class EntitySetEndpoint
         // scan); with one, from a GROUP BY whose sum on a first page is also the $count.
         var window = windowed && query.Filter is not null ? PageSql.Window(query, dataset.ParquetFiles, scope) : null;
         var countFromWindow = window is not null && query.Token is null;
-        var count = query.Count && query.Filter is not null && !countFromWindow ? PageSql.Count(query, dataset.ParquetFiles, scope) : null;
+        var count = query.Count && query.Filter is not null ? PageSql.Count(query, dataset.ParquetFiles, scope) : null;
         var afterCode = query.Token?.Values is [string code, ..] ? code : null;
         var contextUrl = context.ContextUrls.For(query, serviceRoot, raw.Value("$select"));
         var maxBytes = context.Options.MaxPageBytes;
+        var copies = context.Engine.SortedCopies;
+        var lakeOrder = copies.Enabled ? PageSql.LakeOrder(query) : null;
+        var copyOrder = copies.Enabled && lakeOrder is null ? PageSql.SortedCopyOrder(query) : null;
 
         return (session, outcome, ct) =>
         {
             var started = Stopwatch.GetTimestamp();
+            // Files that hold the rows in the page order already: the lake itself in its own order
+            // (once checked for the version), or a sorted copy for an $orderby over a wide scope. The
+            // page is then the first rows in file order after the token (see PageSql.Page, presorted);
+            // without them (not yet checked or built, a narrow scope) it is a top-N as before.
+            using var sorted = Presorted(context, session, dataset, scope, rowsNeeded, lakeOrder, copyOrder, ct);
             long? total = null;
             string? bound = null;
-            if (window is not null)
+            if (window is not null && sorted is null)
             {
                 var (windowBound, windowRows) = ScopeWindow.UpperBound(session, window, rowsNeeded, ct);
                 bound = windowBound;
                 if (query.Count && countFromWindow) total = windowRows;
             }
-            else if (windowed)
+            else if (windowed && query.Filter is null)
             {
                 bound = context.ScopeCounts.Get(session, dataset, ct).UpperBound(scope, afterCode, rowsNeeded);
             }
@@ -159,7 +167,8 @@ internal static class EntitySetEndpoint
             }
             outcome.TotalCount = total;
             // The page statement's text depends on the window's answer, so it is built here.
-            var (statement, keys) = PageSql.Page(query, dataset.ParquetFiles, scope, context.Options.Secret, plan.Fetch, plan.Offset, bound);
+            var (statement, keys) = PageSql.Page(query, sorted?.Files ?? dataset.ParquetFiles, scope, context.Options.Secret,
+                plan.Fetch, plan.Offset, bound, presorted: sorted is not null);
             using var reader = DuckDbCommands.Reader(session.Command(statement), ct);
             var executed = Stopwatch.GetTimestamp();
             outcome.Timings.Execute = Stopwatch.GetElapsedTime(started, executed).TotalMilliseconds;
@@ -179,5 +188,28 @@ internal static class EntitySetEndpoint
                 throw;
             }
         };
+    }
+
+    private static SortedCopies.Lease? Presorted(FeedContext context, QuerySession session, ServedDataset dataset, RowScope scope, long rowsNeeded,
+        (string OrderBy, string ScopeColumn, string KeyColumn)? lakeOrder, string? copyOrder, CancellationToken cancellationToken)
+    {
+        if (lakeOrder is null && copyOrder is null) return null;
+        var copies = context.Engine.SortedCopies;
+        var counts = context.ScopeCounts.Get(session, dataset, cancellationToken);
+        if (counts.Total < Math.Max(1, copies.MinRows)) return null;
+        if (lakeOrder is { } lake) return copies.Acquire(dataset, lake.OrderBy, new SortedCopies.LakeOrder(lake.ScopeColumn, lake.KeyColumn));
+        return Wide(counts, scope, rowsNeeded) ? copies.Acquire(dataset, copyOrder!) : null;
+    }
+
+    /// <summary>
+    /// Whether a sorted copy pays for this scope: read in the copy's order, a page of
+    /// <paramref name="rowsNeeded"/> rows passes over about rowsNeeded × total ÷ scope rows of the
+    /// copy; without it DuckDB decodes every row of the scope (its row groups in the community-sorted
+    /// lake). A community is cheaper without (a few row groups), a street or the district with.
+    /// </summary>
+    private static bool Wide(ScopeCounts counts, RowScope scope, long rowsNeeded)
+    {
+        var rows = (double)counts.Count(scope);
+        return rows * rows >= (double)rowsNeeded * counts.Total;
     }
 }

@@ -35,6 +35,60 @@ internal sealed class ExpressionTranslator(DatasetView view, SqlStatement statem
         };
     }
 
+    /// <summary>
+    /// The conjuncts of a filter's top-level <c>and</c> chain that cannot fail on any row: a plain
+    /// column compared with (or <c>in</c>) literals of the column's own type, or with null. Evaluating
+    /// them outside the scope guard can neither fail nor reveal anything, and there DuckDB pushes them
+    /// into the Parquet scan: row groups are skipped by their statistics (a street's rows in the
+    /// community-sorted lake) and the other columns are read only for the rows that pass.
+    /// </summary>
+    public IReadOnlyList<string> Infallible(SingleValueNode filter)
+    {
+        var found = new List<string>();
+        var pending = new Stack<SingleValueNode>();
+        pending.Push(filter);
+        while (pending.Count > 0)
+        {
+            var node = Unwrap(pending.Pop());
+            if (node is BinaryOperatorNode { OperatorKind: BinaryOperatorKind.And } and)
+            {
+                pending.Push(and.Right);
+                pending.Push(and.Left);
+            }
+            else if (IsInfallible(node))
+            {
+                found.Add(Predicate(node));
+            }
+        }
+        return found;
+    }
+
+    private static bool IsInfallible(SingleValueNode node) => node switch
+    {
+        BinaryOperatorNode b when IsComparison(b.OperatorKind) =>
+            (ColumnKind(b.Left) is { } left && LiteralFits(b.Right, left)) || (ColumnKind(b.Right) is { } right && LiteralFits(b.Left, right)),
+        InNode { Right: CollectionConstantNode list } i => ColumnKind(i.Left) is { } kind && list.Collection.All(c => c.Value is null || LiteralKind(c) == kind),
+        _ => false,
+    };
+
+    /// <summary>
+    /// The Edm kind of a bare column of the rows (no conversion, no function), else null. Decimals and
+    /// doubles are left out: a decimal literal binds with its own scale, and DuckDB compares in the
+    /// wider of the two decimal types, whose cast of a large column value could overflow.
+    /// </summary>
+    private static EdmPrimitiveTypeKind? ColumnKind(SingleValueNode node) =>
+        node is SingleValuePropertyAccessNode { Source: ResourceRangeVariableReferenceNode } p
+        && p.TypeReference?.PrimitiveKind() is EdmPrimitiveTypeKind.String or EdmPrimitiveTypeKind.Boolean or EdmPrimitiveTypeKind.Int32
+            or EdmPrimitiveTypeKind.Int64 or EdmPrimitiveTypeKind.Date or EdmPrimitiveTypeKind.DateTimeOffset
+            ? p.TypeReference.PrimitiveKind()
+            : null;
+
+    /// <summary>A null literal, or a literal whose own type is <paramref name="kind"/> (bound as a parameter of that type).</summary>
+    private static bool LiteralFits(SingleValueNode node, EdmPrimitiveTypeKind kind) =>
+        IsNullConstant(node) || (node is ConstantNode { Value: not null } c && LiteralKind(c) == kind);
+
+    private static EdmPrimitiveTypeKind? LiteralKind(ConstantNode node) => node.TypeReference?.PrimitiveKind();
+
     /// <summary>SQL for an expression whose exact value matters (operands, functions, sort keys).</summary>
     public string Value(SingleValueNode node)
     {

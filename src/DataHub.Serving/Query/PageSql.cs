@@ -28,8 +28,15 @@ internal static class PageSql
     /// token), after the token's row, in OData order, at most <paramref name="limit"/> rows.
     /// </summary>
     /// <param name="scopeUpperBound">From <see cref="Window"/>: no row of the page lies beyond it in the scope column.</param>
+    /// <param name="presorted">
+    /// <paramref name="files"/> hold the rows already in the page order (a sorted copy, <see cref="SortedCopyOrder"/>,
+    /// or the lake in its own order, <see cref="LakeOrder"/>): the page is the first rows in file order
+    /// (<c>LIMIT</c> without <c>ORDER BY</c>: DuckDB preserves insertion order, a global setting of the
+    /// engine, so a limit returns the first rows of the scan in file order, and it stops reading there).
+    /// No sort at all: an <c>ORDER BY</c> of the page's own rows cost about as much CPU as reading them.
+    /// </param>
     public static (SqlStatement Statement, IReadOnlyList<OrderKey> Keys) Page(
-        FeedQuery query, IReadOnlyList<string> files, RowScope scope, string secret, long limit, long offset, string? scopeUpperBound = null)
+        FeedQuery query, IReadOnlyList<string> files, RowScope scope, string secret, long limit, long offset, string? scopeUpperBound = null, bool presorted = false)
     {
         var statement = new SqlStatement();
         var translator = new ExpressionTranslator(query.View, statement);
@@ -43,10 +50,40 @@ internal static class PageSql
         {
             statement.Append($" AND {SqlStatement.Identifier(column)} <= {statement.Param(scopeUpperBound)}");
         }
-        statement.Append(" ORDER BY ").Append(string.Join(", ", keys.Select((k, j) => k.OrderBySql(OrderAlias(j)))));
+        if (!presorted) statement.Append(" ORDER BY ").Append(string.Join(", ", keys.Select((k, j) => k.OrderBySql(OrderAlias(j)))));
         statement.Append(string.Create(CultureInfo.InvariantCulture, $" LIMIT {limit}"));
         if (offset > 0) statement.Append(string.Create(CultureInfo.InvariantCulture, $" OFFSET {offset}"));
         return (statement, keys);
+    }
+
+    /// <summary>
+    /// The ORDER BY list a sorted copy for this query's <c>$orderby</c> is written in (the same keys,
+    /// directions and null placement as the page, the key last), or null when a key is not a plain
+    /// column or there is no <c>$orderby</c> (the lake files are already in the default order).
+    /// </summary>
+    public static string? SortedCopyOrder(FeedQuery query)
+    {
+        if (query.OrderBy.Count == 0) return null;
+        var statement = new SqlStatement();
+        var keys = OrderKeys(query, new ExpressionTranslator(query.View, statement));
+        if (statement.Parameters.Count > 0 || !keys.All(k => IsColumn(k.Sql))) return null;
+        return string.Join(", ", keys.Select(k => k.OrderBySql(k.Sql)));
+    }
+
+    /// <summary>
+    /// The lake's own order (scope column ascending, then the key) when this query pages in it: the
+    /// default order of a role that sees the scope column unmasked, or an <c>$orderby</c> of just that
+    /// column. Returns the ORDER BY list (as <see cref="SortedCopyOrder"/> writes it) and the two columns.
+    /// </summary>
+    public static (string OrderBy, string ScopeColumn, string KeyColumn)? LakeOrder(FeedQuery query)
+    {
+        if (query.View.ScopeColumn is not { } scopeColumn) return null;
+        var statement = new SqlStatement();
+        var keys = OrderKeys(query, new ExpressionTranslator(query.View, statement));
+        var scope = SqlStatement.Identifier(scopeColumn.Column);
+        var key = SqlStatement.Identifier(query.View.Key.Column);
+        if (statement.Parameters.Count > 0 || keys.Count != 2 || keys[0] != new OrderKey(scope, false) || keys[1] != new OrderKey(key, false)) return null;
+        return (string.Join(", ", keys.Select(k => k.OrderBySql(k.Sql))), scopeColumn.Column, query.View.Key.Column);
     }
 
     /// <summary>
@@ -112,11 +149,22 @@ internal static class PageSql
         }
 
         // Outside the guard only what cannot fail: a plain column against a value of its own type.
-        // Rows after the token never sort before its first ascending value, so this lets DuckDB skip
-        // the row groups earlier pages read (the default order leads with the scope column).
-        if (keyset is { Count: > 0 } && query.Token is { Values: [{ } first, ..] } && !keyset[0].Descending && IsColumn(keyset[0].Sql))
+        // The filter's conjuncts of that kind (repeated: they stay in the guard too) let DuckDB skip
+        // row groups and read the other columns only for the rows that pass.
+        if (inScope is not null && query.Filter is { } hoisted)
         {
-            statement.Append($" AND {keyset[0].Sql} >= {statement.Param(first)}");
+            foreach (var conjunct in translator.Infallible(hoisted.Expression)) statement.Append(" AND ").Append(conjunct);
+        }
+        // Rows after the token never sort before its first value (ascending: nulls first, so none
+        // after a value; descending: nulls last), so this lets DuckDB skip the row groups earlier
+        // pages read, by their min/max statistics: the default order leads with the scope column the
+        // lake is sorted by, and a sorted copy leads with the first $orderby key.
+        if (keyset is { Count: > 0 } && query.Token is { Values: [var first, ..] } && IsColumn(keyset[0].Sql))
+        {
+            var column = keyset[0].Sql;
+            if (!keyset[0].Descending && first is not null) statement.Append($" AND {column} >= {statement.Param(first)}");
+            else if (keyset[0].Descending && first is not null) statement.Append($" AND ({column} <= {statement.Param(first)} OR {column} IS NULL)");
+            else if (keyset[0].Descending) statement.Append($" AND {column} IS NULL");
         }
     }
 

@@ -14,7 +14,14 @@ public sealed class DifferentialLake : IDisposable
     private readonly string root = Path.Combine(Path.GetTempPath(), "datahub-differential-" + Guid.NewGuid().ToString("N"));
 
     public DifferentialLake()
+        : this(sortedCopies: false)
     {
+    }
+
+    /// <param name="sortedCopies">Serve $orderby pages from sorted copies even though the versions are small.</param>
+    internal DifferentialLake(bool sortedCopies)
+    {
+        SortedCopies = sortedCopies;
         Directory.CreateDirectory(root);
         var housing = SyntheticData.Housing().Concat(HousingEdges()).ToList();
         var population = SyntheticData.Population().Concat(PopulationEdges()).ToList();
@@ -24,7 +31,7 @@ public sealed class DifferentialLake : IDisposable
         LakeWriter.Write(TestSchemas.Population, population.Select(r => r.Values()), populationFile);
         Datasets.Publish(new ServedDataset(TestSchemas.Housing, 1, [housingFile], DateTimeOffset.UnixEpoch));
         Datasets.Publish(new ServedDataset(TestSchemas.Population, 1, [populationFile], DateTimeOffset.UnixEpoch));
-        var options = new ServingOptions { Secret = TestLake.Secret, MemoryLimit = "512MB", Threads = 2 };
+        var options = new ServingOptions { Secret = TestLake.Secret, MemoryLimit = "512MB", Threads = 2, SortedCopyMinRows = sortedCopies ? 0 : 100_000 };
         Engine = new DuckDbEngine(options);
         Client = new FeedClient(new ODataFeedService(Datasets, AccessPolicy.LoadEmbedded(), Engine, options));
         // The steward's scope is the district: the reference holds exactly the district's rows.
@@ -35,6 +42,9 @@ public sealed class DifferentialLake : IDisposable
     }
 
     public FakeServedDatasets Datasets { get; } = new();
+
+    /// <summary>Whether $orderby pages are served from sorted copies (built before each query is compared).</summary>
+    public bool SortedCopies { get; }
 
     public DuckDbEngine Engine { get; }
 

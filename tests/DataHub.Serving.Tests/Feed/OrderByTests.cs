@@ -9,7 +9,7 @@ namespace DataHub.Serving.Tests.Feed;
 /// </summary>
 public sealed class OrderByTests(TestLake lake) : IClassFixture<TestLake>
 {
-    private static readonly Dictionary<string, (Func<PopulationRow, IComparable?>, bool)[]> PopulationOrders = new()
+    internal static readonly Dictionary<string, (Func<PopulationRow, IComparable?>, bool)[]> PopulationOrders = new()
     {
         [""] = [(r => r.CommunityCode, false)],
         ["姓名"] = [(r => r.Name, false)],
@@ -22,7 +22,7 @@ public sealed class OrderByTests(TestLake lake) : IClassFixture<TestLake>
         ["民族,现住址 desc"] = [(r => r.Ethnicity, false), (r => r.CurrentAddress, true)],
     };
 
-    private static readonly Dictionary<string, (Func<HousingRow, IComparable?>, bool)[]> HousingOrders = new()
+    internal static readonly Dictionary<string, (Func<HousingRow, IComparable?>, bool)[]> HousingOrders = new()
     {
         ["月租金 desc"] = [(r => r.RentPrice, true)],
         ["是否出租,房间数 desc"] = [(r => r.IsRented, false), (r => r.RoomCount, true)],

@@ -15,6 +15,12 @@ public sealed class TestLake : IDisposable
     private readonly string root = Path.Combine(Path.GetTempPath(), "datahub-serving-" + Guid.NewGuid().ToString("N"));
 
     public TestLake()
+        : this(null)
+    {
+    }
+
+    /// <summary>A lake whose service runs with options changed by <paramref name="configure"/> (e.g. sorted copies for small versions).</summary>
+    internal TestLake(Action<ServingOptions>? configure)
     {
         Directory.CreateDirectory(root);
         Population = SyntheticData.Population();
@@ -27,6 +33,7 @@ public sealed class TestLake : IDisposable
         LakeWriter.Write(TestSchemas.Summary, SyntheticData.Summary().Select(r => r.Values()), summaryFile);
         Datasets.Publish(new ServedDataset(TestSchemas.Summary, 1, [summaryFile], DateTimeOffset.UnixEpoch));
         Options = new ServingOptions { Secret = Secret, MemoryLimit = "512MB", Threads = 2 };
+        configure?.Invoke(Options);
         Engine = new DuckDbEngine(Options);
         Policy = AccessPolicy.LoadEmbedded();
         Service = new ODataFeedService(Datasets, Policy, Engine, Options);
