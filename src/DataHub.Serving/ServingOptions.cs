@@ -71,7 +71,7 @@ public sealed partial class ServingOptions
     /// <summary>Versions with fewer rows get no sorted copy (a top-N over them is cheap anyway). Default 100,000.</summary>
     public long SortedCopyMinRows { get; set; } = 100_000;
 
-    /// <summary>Folder for the sorted copies; a fresh folder under the system temp folder when null. Emptied when the engine stops.</summary>
+    /// <summary>Folder for the sorted copies (the host uses cache/sorted-copies in the data folder); a fresh folder under the system temp folder when null. Each engine writes to its own owner-only subfolder, deleted when it stops; subfolders left by ended processes are deleted at start.</summary>
     public string? SortedCopyDirectory { get; set; }
 
     /// <summary>Time budget of building one sorted copy (DuckDB is interrupted past it and no copy is made). Default 30 minutes.</summary>

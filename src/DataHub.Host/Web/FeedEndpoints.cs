@@ -33,6 +33,8 @@ internal static partial class FeedEndpoints
             o.MaxConcurrentDownloads = options.MaxConcurrentDownloads;
             o.DownloadTimeout = options.DownloadTimeout;
             o.Secret = Convert.ToHexStringLower(SecretFiles.LoadOrCreate(engine.Data.ServingSecretPath));
+            // Under the data folder, not temp: copies hold personal data, and a killed node's are removed by the next start.
+            o.SortedCopyDirectory ??= Path.Combine(engine.Data.Root, "cache", "sorted-copies");
         });
         return services;
     }

@@ -32,6 +32,7 @@ internal sealed class SortedCopies : IDisposable
     private readonly DuckDbEngine engine;
     private readonly int capacity;
     private readonly string directory;
+    private FileStream? owner;
     private readonly Lock gate = new();
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly HashSet<string> failed = new(StringComparer.Ordinal);
@@ -48,6 +49,47 @@ internal sealed class SortedCopies : IDisposable
         directory = options.SortedCopyDirectory is { } configured
             ? Path.Combine(configured, "sorted-" + Guid.NewGuid().ToString("N"))
             : Path.Combine(Path.GetTempPath(), "datahub-sorted-" + Guid.NewGuid().ToString("N"));
+        if (options.SortedCopyDirectory is { } parent) RemoveLeftovers(parent);
+    }
+
+    private const string OwnerLock = "owner.lock";
+
+    /// <summary>
+    /// The copies hold whole unmasked rows: the folder is the service account's only (0700), and it
+    /// is locked by this process so that another one starting on the same data folder can tell a
+    /// live node's copies from those a killed process left behind.
+    /// </summary>
+    private void CreateFolder()
+    {
+        if (owner is not null) return;
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
+        else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        owner = new FileStream(Path.Combine(directory, OwnerLock), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+    }
+
+    /// <summary>Deletes the copy folders under <paramref name="parent"/> whose owner has ended (its lock is free).</summary>
+    private static void RemoveLeftovers(string parent)
+    {
+        if (!Directory.Exists(parent)) return;
+        foreach (var folder in Directory.GetDirectories(parent, "sorted-*"))
+        {
+            try
+            {
+                var lockPath = Path.Combine(folder, OwnerLock);
+                if (File.Exists(lockPath))
+                {
+                    using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                }
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A live process holds it.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     /// <summary>The folder the copies are written to (deleted when the engine stops).</summary>
@@ -103,7 +145,7 @@ internal sealed class SortedCopies : IDisposable
             else
             {
                 MakeRoom();
-                Directory.CreateDirectory(directory);
+                CreateFolder();
                 var path = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".parquet");
                 building = new Entry(key, [path], copy: path);
                 work = (session, ct) => Build(session, dataset, orderBy, path, ct);
@@ -259,6 +301,7 @@ internal sealed class SortedCopies : IDisposable
         stopping.Dispose();
         try
         {
+            owner?.Dispose();
             if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         }
         catch (IOException)

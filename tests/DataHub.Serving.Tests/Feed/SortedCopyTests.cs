@@ -199,4 +199,34 @@ public sealed class SortedCopyTests(SortedCopyLake fixture) : IClassFixture<Sort
 
         Assert.False(Directory.Exists(folder));
     }
+
+    [Fact]
+    public async Task ConfiguredFolder_IsOwnerOnly_AndAKilledProcessLeftoverIsRemovedAtStart()
+    {
+        var parent = Path.Combine(Path.GetTempPath(), "datahub-copies-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // What a killed node leaves: its folder with a copy and a lock nobody holds.
+            var leftover = Directory.CreateDirectory(Path.Combine(parent, "sorted-dead")).FullName;
+            await File.WriteAllTextAsync(Path.Combine(leftover, "owner.lock"), "");
+            await File.WriteAllTextAsync(Path.Combine(leftover, "x.parquet"), "rows");
+            using var live = new TestLake(o => { o.SortedCopyMinRows = 0; o.SortedCopyDirectory = parent; });
+            Assert.False(Directory.Exists(leftover));
+
+            await live.Client.GetAsync(Principals.Steward, $"Population?$orderby={Uri.EscapeDataString("出生日期")}&$top=5");
+            await live.Engine.SortedCopies.WhenIdle();
+            var folder = live.Engine.SortedCopies.Folder;
+            Assert.Single(Directory.GetFiles(folder, "*.parquet"));
+            if (!OperatingSystem.IsWindows())
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+
+            // A second engine on the same folder leaves the live one's copies alone.
+            using (new TestLake(o => { o.SortedCopyMinRows = 0; o.SortedCopyDirectory = parent; }))
+                Assert.Single(Directory.GetFiles(folder, "*.parquet"));
+        }
+        finally
+        {
+            if (Directory.Exists(parent)) Directory.Delete(parent, recursive: true);
+        }
+    }
 }
