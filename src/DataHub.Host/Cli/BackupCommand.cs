@@ -10,7 +10,7 @@ namespace DataHub.Host.Cli;
 /// Backup runs while <c>serve</c> runs: the SQLite catalog (and Hangfire's jobs.db) first, through
 /// SQLite's online backup API (a consistent snapshot even with WAL and writers), then the rest of the
 /// folder (lake, raw zone, secrets, sources, settings), leaving out what is scratch: staging folders,
-/// the runs' DuckDB databases and plaintext CSVs, lock files, logs. Lake files are immutable, so a
+/// the runs' DuckDB databases and plaintext CSVs, lock files, logs, the serving cache. Lake files are immutable, so a
 /// version published after the catalog snapshot is only an uncommitted folder, which start-up
 /// recovery removes after a restore. A PostgreSQL catalog (<c>--catalog-postgres</c>) is exported
 /// table by table in one consistent snapshot into <c>catalog-postgres/</c> of the backup (no pg_dump
@@ -98,6 +98,8 @@ internal static class BackupCommand
         var name = relative[(relative.LastIndexOf('/') + 1)..];
         if (!relative.Contains('/', StringComparison.Ordinal) && Databases.Any(d => name.StartsWith(d, StringComparison.Ordinal))) return true; // taken by the online backup (with -wal, -shm)
         if (relative.StartsWith("logs/", StringComparison.Ordinal)) return true;
+        // cache/: sorted copies of versions, rebuilt on demand (and locked by the node that reads them).
+        if (relative.StartsWith("cache/", StringComparison.Ordinal)) return true;
         // journal.lock: the running host's lock on its audit journal (the journal's segments are kept: restore replays them).
         if (name == ".lock" || name == "journal.lock" || name.StartsWith("stage.duckdb", StringComparison.Ordinal) || name == "accepted.csv") return true;
         return relative.Split('/').Any(part => part.StartsWith(".staging-", StringComparison.Ordinal));
