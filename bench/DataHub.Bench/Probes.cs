@@ -53,7 +53,8 @@ internal sealed record ProbeResult(
     long AllocatedBytes,
     long OutputBytes,
     string? Detail,
-    bool OwnProcess);
+    bool OwnProcess,
+    IReadOnlyDictionary<string, double>? Phases = null);
 
 internal static class Probes
 {
@@ -123,7 +124,7 @@ internal static class Probes
         var output = current.Files.Sum(f => new FileInfo(Path.Combine(current.Directory, f)).Length);
         var detail = string.Create(CultureInfo.InvariantCulture,
             $"read {report.RowsRead:N0} = accepted {report.Accepted:N0} + quarantined {report.Quarantined:N0} + duplicates {report.Duplicates:N0}");
-        return result with { OutputBytes = output, Detail = detail };
+        return result with { OutputBytes = output, Detail = detail, Phases = report.Timings };
     }
 
     private static async Task<ProbeResult> ReadAsync(ProbeSpec spec, bool ownProcess, CancellationToken cancellationToken)

@@ -107,9 +107,10 @@ internal sealed partial class RunStage : IDisposable
     /// reported deleted stays: the row in the source is the truth now (a tombstone of a key that
     /// was re-inserted is history).
     /// </param>
-    public StageResult Finish(string versionDirectory, string partFileName, string runDirectory, IReadOnlyList<string>? previousFiles)
+    public StageResult Finish(string versionDirectory, string partFileName, string runDirectory, IReadOnlyList<string>? previousFiles, Ingestion.RunTimings? timings = null)
     {
-        var (key, rows, duplicates, conflicts) = LoadAndRank();
+        var (key, rows, duplicates, conflicts) = LoadAndRank(timings);
+        timings?.Mark(Ingestion.RunTimings.SortCopy);
         var typed = string.Join(", ", _schema.Fields.Select(f => f.Type == FieldType.String
             ? Quote(f.Name)
             : $"CAST({Quote(f.Name)} AS {For(f)}) AS {Quote(f.Name)}"));
@@ -147,6 +148,7 @@ internal sealed partial class RunStage : IDisposable
                 """);
             versionRows = Scalar($"SELECT count(*) FROM read_parquet({Literal(part)})");
         }
+        timings?.Mark(Ingestion.RunTimings.SideFiles);
         Exec($"COPY (SELECT _line AS source_line, _key AS record_id, _kept_line AS kept_line FROM ranked WHERE _rank > 1 AND _line NOT IN (SELECT _line FROM conflicts) ORDER BY _line) TO {Literal(Path.Combine(runDirectory, "duplicates.parquet"))} (FORMAT parquet)");
         Exec($"COPY (SELECT * FROM quarantine ORDER BY source_line) TO {Literal(QuarantineFile.In(runDirectory))} (FORMAT parquet)");
         // Field issues of the rows kept only: a duplicate's issues left with the duplicate.
@@ -159,8 +161,9 @@ internal sealed partial class RunStage : IDisposable
     /// Closes the appenders, loads the staged rows and ranks them by key (newest first): the tables
     /// <c>accepted</c>, <c>ranked</c> and <c>conflicts</c> (same key, different person: quarantined with both rows).
     /// </summary>
-    private (string Key, long Rows, long Duplicates, long Conflicts) LoadAndRank()
+    private (string Key, long Rows, long Duplicates, long Conflicts) LoadAndRank(Ingestion.RunTimings? timings = null)
     {
+        timings?.Mark(Ingestion.RunTimings.StagingLoad);
         _accepted!.Dispose();
         _accepted = null;
         _quarantine!.Dispose();
@@ -175,6 +178,7 @@ internal sealed partial class RunStage : IDisposable
                 delim = ',', quote = '"', escape = '"', new_line = '\n', allow_quoted_nulls = false, columns = {columns});
             """);
 
+        timings?.Mark(Ingestion.RunTimings.Rank);
         var key = Quote(_schema.KeyField);
         // Version-field values are staged as UTC text (RecordNormalizer), so they sort as strings:
         // no timestamp parsing inside the window. Only the narrow columns are ranked.
