@@ -54,7 +54,8 @@ internal sealed record ProbeResult(
     long OutputBytes,
     string? Detail,
     bool OwnProcess,
-    IReadOnlyDictionary<string, double>? Phases = null);
+    IReadOnlyDictionary<string, double>? Phases = null,
+    IReadOnlyDictionary<string, double>? PhasesCpu = null);
 
 internal static class Probes
 {
@@ -124,7 +125,7 @@ internal static class Probes
         var output = current.Files.Sum(f => new FileInfo(Path.Combine(current.Directory, f)).Length);
         var detail = string.Create(CultureInfo.InvariantCulture,
             $"read {report.RowsRead:N0} = accepted {report.Accepted:N0} + quarantined {report.Quarantined:N0} + duplicates {report.Duplicates:N0}");
-        return result with { OutputBytes = output, Detail = detail, Phases = report.Timings };
+        return result with { OutputBytes = output, Detail = detail, Phases = report.Timings, PhasesCpu = report.CpuTimings };
     }
 
     private static async Task<ProbeResult> ReadAsync(ProbeSpec spec, bool ownProcess, CancellationToken cancellationToken)

@@ -86,14 +86,15 @@ internal static class Report
         void Line(FormattableString text) => md.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
         var names = pipeline.Runs.Where(r => r.Phases is not null).SelectMany(r => r.Phases!.Keys).Distinct().ToList();
         if (names.Count == 0) return;
-        Line($"Pipeline time per stage (the run report's `timings`, median of the reps; stages run one after another, so they add up to about the run's time):");
+        Line($"Pipeline time per stage (the run report's `timings`, median of the reps; the stages run one after another and add up to about the run's time, except the rows 派生：…, which are parts of 派生数据集):");
         Line($"");
-        Line($"| stage | median s | share of the run | ÷ baseline time |");
-        Line($"|---|---:|---:|---:|");
+        Line($"| stage | median s | CPU s | share of the run | ÷ baseline time |");
+        Line($"|---|---:|---:|---:|---:|");
         foreach (var name in names)
         {
             var seconds = Stats.Median(pipeline.Runs.Select(r => r.Phases?.GetValueOrDefault(name) ?? 0));
-            Line($"| {name} | {seconds:0.00} | {seconds / pipeline.MedianSeconds:P0} | {seconds / baseline.MedianSeconds:0.00} |");
+            var cpu = pipeline.Runs.Any(r => r.PhasesCpu?.ContainsKey(name) == true) ? Stats.Median(pipeline.Runs.Select(r => r.PhasesCpu?.GetValueOrDefault(name) ?? 0)).ToString("0.00", CultureInfo.InvariantCulture) : "–";
+            Line($"| {name} | {seconds:0.00} | {cpu} | {seconds / pipeline.MedianSeconds:P0} | {seconds / baseline.MedianSeconds:0.00} |");
         }
         Line($"");
     }

@@ -124,6 +124,7 @@ public sealed partial class IngestionRunner
         var staging = _lake.StagingDirectory(schema.Name, runId);
         var runDirectory = _lake.RunDirectory(runId);
         string? moved = null;
+        timings.Mark(RunTimings.Prepare);
         RunReport Report(string status, long? version = null) => tally.Report(runId, source, status, started, _time.GetUtcNow(), version, runDirectory);
         try
         {
@@ -185,7 +186,7 @@ public sealed partial class IngestionRunner
             Directory.Move(staging, moved);
             await TestPausePoint.ReachedAsync("publish", cancellationToken);
             timings.Stop();
-            report = report with { Version = version, Stage = null, Timings = timings.Snapshot() };
+            report = report with { Version = version, Stage = null, Timings = timings.Snapshot(), CpuTimings = timings.CpuSnapshot() };
             // CHECKPOINT: the files are in place; one catalog transaction makes them current.
             await _catalog.Datasets.PublishAsync(publish with { Version = version, Directory = moved, Files = PartFiles(moved), ReportJson = report.ToJson() }, cancellationToken);
             moved = null;
@@ -198,9 +199,9 @@ public sealed partial class IngestionRunner
             timings.Mark(RunTimings.QualityDataset);
             await PublishQualityAsync(schema.Name, runId, cancellationToken);
             timings.Mark(RunTimings.Derived);
-            await RebuildDerivedAsync(schema.Name, runId, cancellationToken);
+            await RebuildDerivedAsync(schema.Name, runId, timings, cancellationToken);
             timings.Stop();
-            return report with { Timings = timings.Snapshot() };
+            return report with { Timings = timings.Snapshot(), CpuTimings = timings.CpuSnapshot() };
         }
         catch (DataHubException e) when (e.IsTransient && e.Code != "DATASET_BUSY" && attempt < _options.MaxAttempts && !cancellationToken.IsCancellationRequested)
         {
@@ -332,11 +333,15 @@ public sealed partial class IngestionRunner
         var streets = new SortedSet<string>(StringComparer.Ordinal);
         tally.Stage = "校验入库";
         using var stage = new RunStage(schema, runDirectory, _options.DuckDbMemoryLimit, _options.DuckDbThreads);
-        using var raw = new RawZoneWriter(_raw, source.Id, runId);
+        // A connector that hashes the bytes it parsed (a file) saves re-encoding every record: the
+        // fingerprint is that hash, and the raw zone keeps the file itself.
+        var byContent = connector.Spec.ReportsContent;
+        SourceContent? content = null;
+        using var raw = byContent ? null : new RawZoneWriter(_raw, source.Id, runId);
         // Batches are normalised and formatted on worker tasks a few batches ahead of the reader and
         // applied here strictly in read order: the staged files, fingerprint and counts are the same as
         // one thread would produce, with both cores busy.
-        var pipeline = new BatchPipeline(new PreparedBatch.Context(normalizer, schema, scope, Raw: true, Fingerprint: true), cancellationToken);
+        var pipeline = new BatchPipeline(new PreparedBatch.Context(normalizer, schema, scope, Raw: !byContent, Fingerprint: !byContent), cancellationToken);
         var timings = tally.Timings!;
         double applied = 0;
         timings.Mark(RunTimings.Read);
@@ -344,6 +349,7 @@ public sealed partial class IngestionRunner
         {
             await foreach (var batch in connector.ReadAsync(config, previous is null ? null : new ConnectorState(previous), cancellationToken))
             {
+                if (batch.Content is not null) content = batch.Content;
                 if (batch.State is not null)
                 {
                     state = batch.State;
@@ -362,9 +368,9 @@ public sealed partial class IngestionRunner
         async Task ApplyAsync(PreparedBatch ready)
         {
             var t0 = timings.Start();
-            hasher.Append(ready.Fingerprint!.WrittenSpan);
+            if (ready.Fingerprint is { } fingerprint) hasher.Append(fingerprint.WrittenSpan);
             var t1 = timings.Start();
-            raw.AddLines(ready.Batch.Columns, ready.RawLines!);
+            if (raw is not null) raw.AddLines(ready.Batch.Columns, ready.RawLines!);
             var t2 = timings.Start();
             ApplyToStage(ready, stage, tally);
             var t3 = timings.Start();
@@ -383,7 +389,15 @@ public sealed partial class IngestionRunner
         await TestPausePoint.ReachedAsync("staging", cancellationToken);
         progress?.Report(new RunProgress(RunProgress.Writing, tally.Read, _time.GetUtcNow() - started));
         var rawStarted = timings.Start();
-        tally.RawFile = raw.Finish();
+        if (raw is not null) tally.RawFile = raw.Finish();
+        else if (content is not null)
+        {
+            tally.RawFile = _raw.KeepFile(source.Id, runId, content);
+            stage.RecordIdIndex = Path.Combine(Path.GetDirectoryName(tally.RawFile)!, "record_ids.parquet");
+            hasher.AppendContent(content.Sha256);
+        }
+        // A connector that promised the hash but did not deliver it: the input cannot be told unchanged, so it publishes.
+        else hasher.AppendContent("unknown-" + Guid.NewGuid().ToString("N"));
         // Every read is kept in the raw zone, also an unchanged or held one: retention runs on each.
         _raw.Prune(source.Id, _options.RawRetention, _time.GetUtcNow());
         timings.AddSince(RunTimings.RawZone, rawStarted);

@@ -91,6 +91,9 @@ public sealed record RunReport
     /// <summary>Wall-clock seconds per stage of the run, in the order they ran (zh-CN stage names; see docs/PUBLISHING.md).</summary>
     public IReadOnlyDictionary<string, double>? Timings { get; init; }
 
+    /// <summary>Process CPU seconds of the stages <see cref="Timings"/> timed as a whole (near 2× the wall time on 2 cores: both busy).</summary>
+    public IReadOnlyDictionary<string, double>? CpuTimings { get; init; }
+
     /// <summary>Codes of the transient failures retried before the final attempt.</summary>
     public IReadOnlyList<string>? RetriedFailures { get; init; }
     public string? ErrorCode { get; init; }

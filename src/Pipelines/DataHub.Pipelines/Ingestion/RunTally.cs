@@ -137,6 +137,7 @@ internal sealed class RunTally
         SourceNotes = SourceNotes is { Count: > 0 } ? SourceNotes : null,
         Attempts = Attempts,
         Timings = Timings?.Snapshot(),
+        CpuTimings = Timings?.CpuSnapshot(),
         RetriedFailures = RetriedFailures.Count == 0 ? null : RetriedFailures,
         QuarantineFile = File.Exists(Path.Combine(runDirectory, "quarantine.parquet")) ? Path.Combine(runDirectory, "quarantine.parquet") : null,
         FieldIssueFile = File.Exists(Path.Combine(runDirectory, "field_issues.parquet")) ? Path.Combine(runDirectory, "field_issues.parquet") : null,

@@ -10,6 +10,7 @@ namespace DataHub.Pipelines.Ingestion;
 internal sealed class RunTimings(TimeProvider time)
 {
     // Names of the stages, shared by the runner, the stage and the benchmark's table.
+    public const string Prepare = "准备";
     public const string Read = "读取与校验";
     public const string RawZone = "原始区";
     public const string Fingerprint = "输入指纹";
@@ -26,8 +27,10 @@ internal sealed class RunTimings(TimeProvider time)
     public const string Derived = "派生数据集";
 
     private readonly Dictionary<string, double> _seconds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _cpu = new(StringComparer.Ordinal);
     private string? _current;
     private long _since;
+    private TimeSpan _cpuSince;
 
     /// <summary>Closes the running stage (if any) and starts <paramref name="stage"/>.</summary>
     public void Mark(string stage)
@@ -35,12 +38,17 @@ internal sealed class RunTimings(TimeProvider time)
         Stop();
         _current = stage;
         _since = time.GetTimestamp();
+        _cpuSince = Environment.CpuUsage.TotalTime;
     }
 
     /// <summary>Closes the running stage.</summary>
     public void Stop()
     {
-        if (_current is not null) Add(_current, time.GetElapsedTime(_since).TotalSeconds);
+        if (_current is not null)
+        {
+            Add(_current, time.GetElapsedTime(_since).TotalSeconds);
+            _cpu[_current] = _cpu.GetValueOrDefault(_current) + (Environment.CpuUsage.TotalTime - _cpuSince).TotalSeconds;
+        }
         _current = null;
     }
 
@@ -52,5 +60,14 @@ internal sealed class RunTimings(TimeProvider time)
     public long Start() => time.GetTimestamp();
 
     /// <summary>The stages so far, rounded to milliseconds (the running one up to now not included).</summary>
-    public IReadOnlyDictionary<string, double> Snapshot() => _seconds.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 3), StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, double> Snapshot() => Round(_seconds);
+
+    /// <summary>
+    /// Process CPU seconds (every thread, DuckDB's included) per stage that <see cref="Mark"/> timed:
+    /// against <see cref="Snapshot"/> it shows whether a stage kept the cores busy. Not from the
+    /// TimeProvider: it is a measurement of the machine, not of the run's clock.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> CpuSnapshot() => Round(_cpu);
+
+    private static Dictionary<string, double> Round(Dictionary<string, double> seconds) => seconds.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 3), StringComparer.Ordinal);
 }

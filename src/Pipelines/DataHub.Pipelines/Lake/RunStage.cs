@@ -26,6 +26,9 @@ internal sealed partial class RunStage : IDisposable
     private DuckDBAppender? _fieldIssues;
     private DuckDBAppender? _deleted;
 
+    /// <summary>Where to write every accepted row's line and record id (the raw zone's index beside a kept input file); null for none.</summary>
+    public string? RecordIdIndex { get; set; }
+
     /// <summary>The staged lines that made it into the part (for the field issues kept).</summary>
     private string _keptLines = "SELECT _line FROM ranked WHERE _rank = 1";
 
@@ -178,6 +181,12 @@ internal sealed partial class RunStage : IDisposable
                 delim = ',', quote = '"', escape = '"', new_line = '\n', allow_quoted_nulls = false, columns = {columns});
             """);
 
+        if (RecordIdIndex is { } index)
+        {
+            timings?.Mark(Ingestion.RunTimings.RawZone);
+            Exec($"COPY (SELECT _line AS _position, {Quote(_schema.KeyField)} AS _record_id FROM accepted) TO {Literal(index)} (FORMAT parquet, COMPRESSION zstd)");
+            RawZone.MakePrivate(index);
+        }
         timings?.Mark(Ingestion.RunTimings.Rank);
         var key = Quote(_schema.KeyField);
         // Version-field values are staged as UTC text (RecordNormalizer), so they sort as strings:
