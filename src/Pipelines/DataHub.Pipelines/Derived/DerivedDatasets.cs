@@ -29,15 +29,18 @@ public sealed class DerivedDatasets(DataHubCatalog catalog, LakeLayout lake, Tim
     /// <summary>The names of the derived datasets, lineage included.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. DerivedCatalog.All.Select(d => d.Name), DerivedCatalog.Lineage.Name];
 
-    /// <param name="timed">Told the seconds of each step (address linking, the other tables, writing the versions, lineage); null for none.</param>
-    public async Task<DerivedRebuild> RebuildAsync(string runId, CancellationToken cancellationToken, Action<string, double>? timed = null)
+    /// <param name="timed">Told the wall-clock and process CPU seconds of each step (address linking, the other tables, writing the versions, lineage); null for none.</param>
+    public async Task<DerivedRebuild> RebuildAsync(string runId, CancellationToken cancellationToken, Action<string, double, double>? timed = null)
     {
         var clock = time.GetTimestamp();
+        var cpu = Environment.CpuUsage.TotalTime;
         void Step(string name)
         {
             var now = time.GetTimestamp();
-            timed?.Invoke(name, time.GetElapsedTime(clock, now).TotalSeconds);
+            var cpuNow = Environment.CpuUsage.TotalTime;
+            timed?.Invoke(name, time.GetElapsedTime(clock, now).TotalSeconds, (cpuNow - cpu).TotalSeconds);
             clock = now;
+            cpu = cpuNow;
         }
         var inputs = await DerivedInputs.CurrentAsync(catalog, cancellationToken);
         var published = new Dictionary<string, long>(StringComparer.Ordinal);

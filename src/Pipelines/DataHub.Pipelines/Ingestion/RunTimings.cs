@@ -55,6 +55,13 @@ internal sealed class RunTimings(TimeProvider time)
     /// <summary>Time measured apart (from <see cref="Start"/>), charged to <paramref name="stage"/>.</summary>
     public void Add(string stage, double seconds) => _seconds[stage] = _seconds.GetValueOrDefault(stage) + seconds;
 
+    /// <summary>A step timed elsewhere with its process CPU seconds.</summary>
+    public void Add(string stage, double seconds, double cpuSeconds)
+    {
+        Add(stage, seconds);
+        _cpu[stage] = _cpu.GetValueOrDefault(stage) + cpuSeconds;
+    }
+
     public void AddSince(string stage, long timestamp) => Add(stage, time.GetElapsedTime(timestamp).TotalSeconds);
 
     public long Start() => time.GetTimestamp();
