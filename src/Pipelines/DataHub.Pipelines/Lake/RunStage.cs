@@ -177,7 +177,7 @@ internal sealed partial class RunStage : IDisposable
         _deleted = null;
         var columns = "{" + string.Join(", ", _schema.Fields.Select(f => $"{Literal(f.Name)}: 'VARCHAR'")) + ", '_line': 'BIGINT'}";
         Exec($"""
-            CREATE TEMP TABLE accepted AS SELECT * FROM read_csv({Literal(_stagingCsv)}, header = false, auto_detect = false,
+            CREATE TABLE accepted AS SELECT * FROM read_csv({Literal(_stagingCsv)}, header = false, auto_detect = false,
                 delim = ',', quote = '"', escape = '"', new_line = '\n', allow_quoted_nulls = false, columns = {columns});
             """);
 
@@ -193,7 +193,7 @@ internal sealed partial class RunStage : IDisposable
         // no timestamp parsing inside the window. Only the narrow columns are ranked.
         var newest = _schema.VersionField is { } vf ? $"{Quote(vf)} DESC NULLS LAST, " : "";
         Exec($"""
-            CREATE TEMP TABLE ranked AS
+            CREATE TABLE ranked AS
             SELECT _line, {key} AS _key,
                    row_number() OVER w AS _rank, first_value(_line) OVER w AS _kept_line
             FROM accepted
@@ -204,7 +204,7 @@ internal sealed partial class RunStage : IDisposable
         var identity = _schema.Identity.Where(f => _schema.FindField(f) is not null).ToArray();
         var differs = identity.Length == 0 ? "false" : string.Join(" OR ", identity.Select(f => $"a.{Quote(f)} IS DISTINCT FROM k.{Quote(f)}"));
         Exec($"""
-            CREATE TEMP TABLE conflicts AS
+            CREATE TABLE conflicts AS
             SELECT r._line, r._kept_line FROM ranked r JOIN accepted a ON a._line = r._line JOIN accepted k ON k._line = r._kept_line
             WHERE r._rank > 1 AND ({differs});
             INSERT INTO quarantine
