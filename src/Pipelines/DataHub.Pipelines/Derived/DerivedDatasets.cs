@@ -62,10 +62,9 @@ public sealed class DerivedDatasets(DataHubCatalog catalog, LakeLayout lake, Tim
         try
         {
             var asOf = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Beijing).DateTime);
-            // A database file in the scratch folder, not in memory: DuckDB can then evict its tables to the
-            // file past the memory limit (an in-memory table cannot leave memory, and a 1M-row population
-            // ran out of 512MB). The address linking reads on a duplicate connection while it appends.
-            using (var conn = new DuckDBConnection($"DataSource={Path.Combine(scratch, "derived.duckdb")}"))
+            // In memory (spilling to the scratch folder past the memory limit), so the address linking can
+            // read on a duplicate connection while it appends.
+            using (var conn = new DuckDBConnection("DataSource=:memory:"))
             {
                 conn.Open();
                 DerivedSql.Exec(conn, $"SET memory_limit={Literal(memoryLimit)}; SET threads={threads.ToString(CultureInfo.InvariantCulture)}; "
