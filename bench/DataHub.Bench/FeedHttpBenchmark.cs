@@ -162,11 +162,11 @@ internal static class FeedHttpBenchmark
         var (auth, audit) = await HostStagesAsync(dataHub, engine, passwords["maqun-community"], ct);
 
         // 32 concurrent clients for a bounded time, on each server in turn; health sampled during DataHub's.
-        var loadDh = await LoadAsync(plain, dh, "Population?$top=1000", communities.Select(c => "bench-" + c.Code).ToList(), args.LoadSeconds, new Uri(dh.Root, "/health/live"), ct);
-        var loadTb = await LoadAsync(plain, tb, "Residents?$top=1000", communities.Select(c => c.Code).ToList(), args.LoadSeconds, null, ct);
+        var loadDh = await LoadAsync(dh, "Population?$top=1000", communities.Select(c => "bench-" + c.Code).ToList(), args.LoadSeconds, new Uri(dh.Root, "/health/live"), ct);
+        var loadTb = await LoadAsync(tb, "Residents?$top=1000", communities.Select(c => c.Code).ToList(), args.LoadSeconds, null, ct);
         await log.WriteLineAsync($"[{export.Rows:N0} rows] 32 clients: DataHub {loadDh.Throughput:0} req/s p95 {loadDh.P95:0} ms errors {loadDh.Errors}; textbook {loadTb.Throughput:0} req/s p95 {loadTb.P95:0} ms errors {loadTb.Errors}");
         // Overload: more clients than the admission gate admits; only clean 503s may come back.
-        var overload = await LoadAsync(plain, dh, "Population?$top=1000", communities.Select(c => "bench-" + c.Code).ToList(), Math.Min(args.LoadSeconds, 30), new Uri(dh.Root, "/health/live"), ct, OverloadClients);
+        var overload = await LoadAsync(dh, "Population?$top=1000", communities.Select(c => "bench-" + c.Code).ToList(), Math.Min(args.LoadSeconds, 30), new Uri(dh.Root, "/health/live"), ct, OverloadClients);
         await log.WriteLineAsync($"[{export.Rows:N0} rows] {OverloadClients} clients: DataHub {overload.Throughput:0} req/s errors {overload.Errors} 503 {overload.Busy} peak {overload.PeakWorkingSet / 1_048_576} MB");
 
         await dataHub.StopAsync(ct);
@@ -190,16 +190,21 @@ internal static class FeedHttpBenchmark
     private static async Task<(double Ms, int Status, byte[] Body, string? ServerTiming)> SendAsync(HttpClient client, Side side, string relative, string who, CancellationToken ct)
     {
         using var request = side.Authorise(new HttpRequestMessage(HttpMethod.Get, new Uri(side.Root.AbsoluteUri + relative)), who);
-        // What Power Query sends (EXCEL-ODATA.md).
-        request.Headers.TryAddWithoutValidation("Accept", "application/json;odata.metadata=minimal;q=1.0,application/json;odata=minimalmetadata;q=0.9,application/atomsvc+xml;q=0.8,application/atom+xml;q=0.8,application/xml;q=0.7,text/plain;q=0.7");
-        request.Headers.TryAddWithoutValidation("OData-MaxVersion", "4.0");
-        request.Headers.TryAddWithoutValidation("User-Agent", "Microsoft.Data.Mashup (https://go.microsoft.com/fwlink/?LinkID=304225)");
+        PowerQueryHeaders(request);
         var watch = Stopwatch.StartNew();
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         var body = await response.Content.ReadAsByteArrayAsync(ct);
         var ms = watch.Elapsed.TotalMilliseconds;
         var timing = response.Headers.TryGetValues("Server-Timing", out var values) ? values.FirstOrDefault() : null;
         return (ms, (int)response.StatusCode, body, timing);
+    }
+
+    /// <summary>What Power Query sends with every request (the strict client in the tests sends the same).</summary>
+    private static void PowerQueryHeaders(HttpRequestMessage request)
+    {
+        request.Headers.TryAddWithoutValidation("Accept", "application/json;odata.metadata=minimal;q=1.0,application/json;odata=minimalmetadata;q=0.9,application/atomsvc+xml;q=0.8,application/atom+xml;q=0.8,application/xml;q=0.7,text/plain;q=0.7");
+        request.Headers.TryAddWithoutValidation("OData-MaxVersion", "4.0");
+        request.Headers.TryAddWithoutValidation("User-Agent", "Microsoft.Data.Mashup (https://go.microsoft.com/fwlink/?LinkID=304225)");
     }
 
     private static long CountRows(byte[] body)
@@ -275,51 +280,45 @@ internal static class FeedHttpBenchmark
         public double Throughput => Requests / Seconds;
     }
 
-    private static async Task<Load> LoadAsync(HttpClient client, Side side, string relative, IReadOnlyList<string> who, int seconds, Uri? health, CancellationToken ct, int clients = LoadClients)
+    /// <summary>
+    /// <paramref name="clients"/> clients in a process of their own (<see cref="LoadProcess"/>), and
+    /// the health probe in another, while this process (the servers) samples its working set.
+    /// </summary>
+    private static async Task<Load> LoadAsync(Side side, string relative, IReadOnlyList<string> who, int seconds, Uri? health, CancellationToken ct, int clients = LoadClients)
     {
-        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
-        long rows = 0;
-        var errors = 0;
-        var busy = 0;
-        var watch = Stopwatch.StartNew();
-        var until = TimeSpan.FromSeconds(seconds);
+        var requests = who.Select(w =>
+        {
+            using var message = side.Authorise(new HttpRequestMessage(HttpMethod.Get, new Uri(side.Root.AbsoluteUri + relative)), w);
+            PowerQueryHeaders(message);
+            return new LoadProcess.Request(message.RequestUri!.AbsoluteUri, message.Headers.ToDictionary(h => h.Key, h => string.Join(", ", h.Value)));
+        }).ToList();
         long peak = 0;
         using var process = Process.GetCurrentProcess();
-
-        async Task Worker(int i)
+        using var sampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var sampler = Task.Run(async () =>
         {
-            while (watch.Elapsed < until)
+            while (!sampling.IsCancellationRequested)
             {
-                var (ms, status, body, _) = await SendAsync(client, side, relative, who[i % who.Count], ct);
-                latencies.Add(ms);
-                if (status == 200) Interlocked.Add(ref rows, CountRows(body));
-                else if (status == 503) Interlocked.Increment(ref busy);
-                else Interlocked.Increment(ref errors);
-            }
-        }
-
-        var healthTimes = new List<double>();
-        async Task Probe()
-        {
-            while (watch.Elapsed < until)
-            {
-                if (health is not null)
-                {
-                    var w = Stopwatch.StartNew();
-                    using var r = await client.GetAsync(health, ct);
-                    healthTimes.Add(w.Elapsed.TotalMilliseconds);
-                }
                 process.Refresh();
                 peak = Math.Max(peak, process.WorkingSet64);
-                await Task.Delay(100, ct);
+                try
+                {
+                    await Task.Delay(100, sampling.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
-        }
-
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(Worker).Append(Probe()));
-        var sorted = latencies.OrderBy(x => x).ToArray();
-        var healthSorted = healthTimes.OrderBy(x => x).ToArray();
-        return new Load(sorted.Length, rows, errors, busy, watch.Elapsed.TotalSeconds, Stats.Median(sorted), sorted[(int)(sorted.Length * 0.95)],
-            healthSorted.Length == 0 ? 0 : healthSorted[(int)(healthSorted.Length * 0.95)], healthSorted.Length == 0 ? 0 : healthSorted[^1], peak);
+        }, CancellationToken.None);
+        var load = LoadProcess.RunAsync(new LoadProcess.Spec(requests, clients, seconds, null), ct);
+        var probe = health is null ? null : LoadProcess.RunAsync(new LoadProcess.Spec([], 0, seconds, health.AbsoluteUri), ct);
+        var result = await load;
+        var healthTimes = probe is null ? [] : (await probe).HealthTimes.Order().ToArray();
+        await sampling.CancelAsync();
+        await sampler;
+        return new Load(result.Requests, result.Rows, result.Errors, result.Busy, result.Seconds, result.P50, result.P95,
+            healthTimes.Length == 0 ? 0 : healthTimes[(int)(healthTimes.Length * 0.95)], healthTimes.Length == 0 ? 0 : healthTimes[^1], peak);
     }
 
     private static List<(string Code, long Rows)> TopCommunities(string parquet, int count)
@@ -459,7 +458,7 @@ internal static class FeedHttpBenchmark
             Line($"| client total (HTTP, Kestrel, all of the above) | {communityPage:0.000} | {communityCount:0.000} |");
             Line();
         }
-        Line($"**{LoadClients} concurrent clients for {args.LoadSeconds} s** (community pages of 1,000 rows over 20 communities; working set of this whole process, which hosts both servers and the clients), then {OverloadClients} clients on DataHub alone:");
+        Line($"**{LoadClients} concurrent clients for {args.LoadSeconds} s** (community pages of 1,000 rows over 20 communities; the clients run in a process of their own and the health probe in another; peak working set of the process that hosts both servers), then {OverloadClients} clients on DataHub alone:");
         Line();
         Line($"| server | requests | req/s | rows/s | p50 ms | p95 ms | errors | 503 | health p95 / max ms | peak working set |");
         Line($"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

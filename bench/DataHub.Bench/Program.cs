@@ -12,6 +12,8 @@ try
     // Hidden sub-command: one measured workload in a fresh process (see ProbeHost).
     if (args.Length > 0 && args[0] == ProbeHost.Verb)
         return await ProbeHost.RunChildAsync(args[1..], Console.Out, cancel.Token);
+    if (args.Length > 0 && args[0] == LoadProcess.Verb)
+        return await LoadProcess.RunChildAsync(Console.In, Console.Out, cancel.Token);
 
     var options = BenchArgs.Parse(args);
     if (options is null)

@@ -29,8 +29,9 @@ internal static class CommandTree
             new Option<string>("--catalog-postgres") { Description = "目录库改用 PostgreSQL（连接字符串，或环境变量 DATAHUB_CATALOG_POSTGRES）", HelpName = "CONN", Recursive = true },
         };
 
-        root.Add(Verb("demo", "生成模拟区县的部门导出，入湖，启动目录和 OData 服务，并打印登录凭据", DemoCommand.RunAsync,
-            Value("urls", "监听地址", "http://127.0.0.1:5080"), Value("rows", "公安人口库的行数（50 到 5000000，默认 20000）", "N"), Value("seed", "随机种子", "N")));
+        root.Add(Verb("demo", "生成模拟区县的部门导出，入湖，启动目录、OData 服务和作业面板（/hangfire），并打印登录凭据", DemoCommand.RunAsync,
+            Value("urls", "监听地址", "http://127.0.0.1:5080"), Value("rows", "公安人口库的行数（50 到 5000000，默认 20000）", "N"), Value("seed", "随机种子", "N"),
+            Flag("no-jobs", "不运行计划作业")));
         root.Add(Verb("ingest", "运行一次数据源定义文件，打印运行报告；失败或被暂停时退出码为 1，不发布新版本", IngestCommand.RunAsync,
             Arg("SOURCE_FILE", "数据源定义文件（.yaml）"), Flag("json", "以 JSON 打印运行报告（不显示进度）"),
             Flag("force", "跳过发布保护（行数骤降、文件疑似截断），记入审计"), Value("actor", "记入审计的操作人（默认为操作系统账号）", "NAME")));

@@ -18,7 +18,7 @@ internal static class DemoCommand
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var target = EngineTarget.From(args);
-        var web = new WebOptions { Urls = args.Option("urls") ?? new WebOptions().Urls };
+        var web = ServeCommand.WebOptionsFor(target, args);
         var rows = args.IntOption("rows", 20_000, 50, 5_000_000);
         var seed = args.IntOption("seed", 20261128, 0, int.MaxValue);
 
@@ -42,13 +42,15 @@ internal static class DemoCommand
                 failed |= !report.Succeeded;
             }
             if (failed) return CommandLine.Failed;
+            // Judge freshness now rather than at the next interval: the Freshness set shows the departments just ingested.
+            if (app.Services.GetService<Freshness.FreshnessMonitor>() is { } freshness) await freshness.CheckAsync(cancellationToken);
             await app.Services.GetRequiredService<CatalogServedDatasets>().RefreshAsync(cancellationToken);
 
             var grants = await DemoOpenList.EnsureAsync(engine.Catalog, cancellationToken);
             await stdout.WriteLineAsync("开放清单（datahub grants list 查看，grants approve/reject 处理申请）：");
             foreach (var g in grants) await stdout.WriteLineAsync(GrantsCommand.Describe(g, engine.Time.GetUtcNow()));
             await stdout.WriteLineAsync($"模拟区县的部门系统与真值文件：{new Simulators.District.DistrictPaths(target.Data.Root).Simulator}（第 {truth.Day} 天）");
-            await stdout.WriteLineAsync(ServeCommand.Banner(baseUrl, target.Data, credentials));
+            await stdout.WriteLineAsync(ServeCommand.Banner(baseUrl, target.Data, credentials, web.Jobs is not null));
             await app.WaitForShutdownAsync(cancellationToken);
         }
         return CommandLine.Ok;

@@ -13,10 +13,29 @@ internal static class ServeCommand
     public static async Task<int> RunAsync(ParsedArgs args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var target = EngineTarget.From(args);
+        var web = WebOptionsFor(target, args);
+
+        var engine = await target.OpenAsync(cancellationToken);
+        foreach (var notice in await ServeNotices.ForAsync(engine, target.Data.Root, web.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), cancellationToken))
+            await stdout.WriteLineAsync(notice);
+        await using var app = DataHubWebApp.Create(engine, web);
+        await app.StartAsync(cancellationToken);
+        await stdout.WriteLineAsync(Banner(BoundAddress(app), target.Data, null, web.Jobs is not null));
+        await app.WaitForShutdownAsync(cancellationToken);
+        return CommandLine.Ok;
+    }
+
+    /// <summary>
+    /// The web host's options from the data folder's settings and the command line: the same for
+    /// <c>serve</c> and <c>demo</c>, so the demo runs what a deployment runs (serving limits, jobs and
+    /// their dashboard, freshness checks).
+    /// </summary>
+    public static WebOptions WebOptionsFor(EngineTarget target, ParsedArgs args)
+    {
         var settings = target.Settings;
         // Jobs share the catalog's PostgreSQL when it is there, so every node sees every job.
         settings.Jobs.Postgres ??= target.EffectiveCatalogPostgres;
-        var web = new WebOptions
+        return new WebOptions
         {
             Urls = args.Option("urls") ?? settings.Urls,
             PageSize = settings.Serving.PageSize,
@@ -30,22 +49,13 @@ internal static class ServeCommand
             Jobs = args.Flag("no-jobs") || !settings.Jobs.Enabled ? null : settings.Jobs,
             Freshness = settings.Freshness.Enabled ? settings.Freshness : null,
         };
-
-        var engine = await target.OpenAsync(cancellationToken);
-        foreach (var notice in await ServeNotices.ForAsync(engine, target.Data.Root, web.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), cancellationToken))
-            await stdout.WriteLineAsync(notice);
-        await using var app = DataHubWebApp.Create(engine, web);
-        await app.StartAsync(cancellationToken);
-        await stdout.WriteLineAsync(Banner(BoundAddress(app), target.Data, null));
-        await app.WaitForShutdownAsync(cancellationToken);
-        return CommandLine.Ok;
     }
 
     /// <summary>The address Kestrel actually bound (port 0 resolves to a real port).</summary>
     public static string BoundAddress(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
 
-    public static string Banner(string baseUrl, DataDirectory data, IReadOnlyList<DemoCredential>? credentials)
+    public static string Banner(string baseUrl, DataDirectory data, IReadOnlyList<DemoCredential>? credentials, bool jobs)
     {
         var sb = new StringBuilder();
         sb.AppendLine();
@@ -55,6 +65,7 @@ internal static class ServeCommand
         sb.AppendLine($"  实有人口数据集：  {baseUrl}/odata/Population");
         sb.AppendLine($"  元数据：          {baseUrl}/odata/$metadata");
         sb.AppendLine($"  就绪检查：        {baseUrl}/health/ready");
+        if (jobs) sb.AppendLine($"  作业面板：        {baseUrl}{Jobs.JobsRegistration.DashboardPath}（数据管理员、运维人员登录后可见）");
         sb.AppendLine($"  数据目录：        {data.Root}");
         if (credentials is not null)
         {

@@ -69,6 +69,17 @@ public sealed class DemoProcessTests
                 Assert.Contains("name=\"__csrf\"", signIn, StringComparison.Ordinal);
             }
             Assert.Contains(written.EnumerateArray(), c => c.GetProperty("password").GetString() == printed[4] && c.GetProperty("apiKey").GetString() == printed[5]);
+
+            // The demo runs what `serve` runs: the job dashboard (printed, stewards only) and the freshness checks.
+            var steward = output.ToString().Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .First(cols => cols.Length == 6 && cols[0] == "steward");
+            var dashboard = output.ToString().Split('\n').Single(l => l.Contains("作业面板：", StringComparison.Ordinal)).Split('：')[1].Split('（')[0].Trim();
+            using var asSteward = new HttpClient();
+            asSteward.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{steward[0]}:{steward[4]}")));
+            Assert.Contains("DataHub 作业", await asSteward.GetStringAsync(new Uri(dashboard)), StringComparison.Ordinal);
+            using (var refused = await http.GetAsync(new Uri(dashboard))) Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+            using var freshness = JsonDocument.Parse(await asSteward.GetStringAsync(new Uri(root + "Freshness")));
+            Assert.Contains(freshness.RootElement.GetProperty("value").EnumerateArray(), r => r.ToString().Contains("population", StringComparison.Ordinal));
         }
         finally
         {
