@@ -8,7 +8,7 @@ internal sealed class BenchUsageException(string message) : Exception(message);
 /// <summary>The parsed command line. Every number is bounded so a run always ends by itself.</summary>
 internal sealed record BenchArgs
 {
-    public const int MaxRows = 5_000_000;
+    public const int MaxRows = 10_000_000;
 
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/DataHub.Bench -- [ingest|scoped-query|all] [options]

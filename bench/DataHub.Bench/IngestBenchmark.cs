@@ -67,7 +67,9 @@ internal static class IngestBenchmark
                 runs[i].Add(result);
                 if (MachineInfo.LoadAverage() is { } l) load.Add(l);
                 await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"[{export.Rows:N0} rows] rep {rep + 1}/{args.Reps} {label}: {result.Seconds:0.000} s, {result.Rows:N0} rows, peak {Stats.Mb(result.PeakWorkingSetBytes)}"));
+                    $"[{export.Rows:N0} rows] rep {rep + 1}/{args.Reps} {label}: {result.Seconds:0.000} s, CPU {result.CpuSeconds:0.0} s, {result.Rows:N0} rows, peak {Stats.Mb(result.PeakWorkingSetBytes)}, allocated {Stats.Mb(result.AllocatedBytes)}"));
+                if (result.Phases is { Count: > 0 } phases)
+                    await log.WriteLineAsync("    stages: " + string.Join(", ", phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0.00} s{(result.PhasesCpu?.GetValueOrDefault(p.Key) is > 0 and var c ? $" (CPU {c:0.00})" : "")}"))));
             }
         }
         var floor = await ProbeHost.RunAsync(Spec(ProbeKind.Floor, utf8), args.InProcess, cancellationToken);

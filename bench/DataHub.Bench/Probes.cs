@@ -53,7 +53,9 @@ internal sealed record ProbeResult(
     long AllocatedBytes,
     long OutputBytes,
     string? Detail,
-    bool OwnProcess);
+    bool OwnProcess,
+    IReadOnlyDictionary<string, double>? Phases = null,
+    IReadOnlyDictionary<string, double>? PhasesCpu = null);
 
 internal static class Probes
 {
@@ -119,11 +121,16 @@ internal static class Probes
         var result = meter.Stop(spec.Kind, report.RowsRead, 0, null, ownProcess);
         if (!report.Succeeded) throw new InvalidOperationException("The pipeline run failed:\n" + report.ToText());
 
+        // The derived rebuild is part of the run, but its failure only logs (the publish stands): a run
+        // whose derived datasets were not rebuilt from this version did not do the whole work.
+        var lineage = await engine.Catalog.Datasets.CurrentLineageAsync(cancellationToken);
+        if (!lineage.TryGetValue("address_match", out var derived) || !derived.Inputs.Any(i => i.Dataset == report.Dataset && i.Version == report.Version))
+            throw new InvalidOperationException("The derived datasets were not rebuilt from the version the run published (see the data folder's logs/datahub.log).");
         var current = (await engine.Catalog.Datasets.CurrentVersionsAsync(cancellationToken)).Single(v => v.Dataset == report.Dataset);
         var output = current.Files.Sum(f => new FileInfo(Path.Combine(current.Directory, f)).Length);
         var detail = string.Create(CultureInfo.InvariantCulture,
             $"read {report.RowsRead:N0} = accepted {report.Accepted:N0} + quarantined {report.Quarantined:N0} + duplicates {report.Duplicates:N0}");
-        return result with { OutputBytes = output, Detail = detail };
+        return result with { OutputBytes = output, Detail = detail, Phases = report.Timings, PhasesCpu = report.CpuTimings };
     }
 
     private static async Task<ProbeResult> ReadAsync(ProbeSpec spec, bool ownProcess, CancellationToken cancellationToken)

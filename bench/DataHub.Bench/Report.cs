@@ -70,12 +70,32 @@ internal static class Report
             Line($"**Pipeline ÷ baseline: {Stats.Ratio(ratio)}** — the full pipeline takes {ratio:0.0} times as long as DuckDB alone; its throughput is {100 / ratio:0}% of the baseline's ({Stats.N(pipeline.RowsPerSecond)} vs {Stats.N(b.RowsPerSecond)} rows/s). Peak working set {Stats.Mb(pipeline.MaxPeakWorkingSet)} vs {Stats.Mb(b.MaxPeakWorkingSet)}.");
             if (pipeline.Runs[^1].Detail is { } detail) Line($"Pipeline accounting: {detail}.");
             Line($"");
+            Phases(md, pipeline, b);
         }
         if (r.Load.Count > 0)
             Line($"1-minute load average after the measurements: {r.Load.Min():0.0}–{r.Load.Max():0.0} on {Environment.ProcessorCount} processors{(r.Load.Max() > Environment.ProcessorCount ? " — other processes competed for the CPU, so single timings vary; compare ratios, and prefer *best ÷ best* when the reps disagree" : "")}.");
         Line($"");
         Line($"Columns: *time ÷ baseline* is the median time over the baseline's median (above 1: slower than DuckDB alone); *best ÷ best* the same with the fastest rep of each (less affected by other load); *CPU s* is process CPU time during the timed part (up to 2× wall time on 2 cores); *peak working set* is Process.PeakWorkingSet64 of {(args.InProcess ? "the harness process (process-wide)" : "the measurement's own process")}, native DuckDB memory included; *managed allocations* is GC.GetTotalAllocatedBytes over the timed part (managed garbage produced, not resident memory; DuckDB's native buffers are not in it). The stage rows run the pipeline's first steps alone on the same file: the rest of the pipeline's time is staging (DuckDB Appender), de-duplication, sorting, Parquet and publishing.");
         foreach (var w in r.Warnings) Line($"\n> Warning: {w}");
+        Line($"");
+    }
+
+    /// <summary>The pipeline's time per stage (the run report's timings), median over the reps, against the baseline's time.</summary>
+    private static void Phases(StringBuilder md, Series pipeline, Series baseline)
+    {
+        void Line(FormattableString text) => md.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        var names = pipeline.Runs.Where(r => r.Phases is not null).SelectMany(r => r.Phases!.Keys).Distinct().ToList();
+        if (names.Count == 0) return;
+        Line($"Pipeline time per stage (the run report's `timings`, median of the reps; the stages run one after another and add up to about the run's time, except the rows 派生：…, which are parts of 派生数据集):");
+        Line($"");
+        Line($"| stage | median s | CPU s | share of the run | ÷ baseline time |");
+        Line($"|---|---:|---:|---:|---:|");
+        foreach (var name in names)
+        {
+            var seconds = Stats.Median(pipeline.Runs.Select(r => r.Phases?.GetValueOrDefault(name) ?? 0));
+            var cpu = pipeline.Runs.Any(r => r.PhasesCpu?.ContainsKey(name) == true) ? Stats.Median(pipeline.Runs.Select(r => r.PhasesCpu?.GetValueOrDefault(name) ?? 0)).ToString("0.00", CultureInfo.InvariantCulture) : "–";
+            Line($"| {name} | {seconds:0.00} | {cpu} | {seconds / pipeline.MedianSeconds:P0} | {seconds / baseline.MedianSeconds:0.00} |");
+        }
         Line($"");
     }
 

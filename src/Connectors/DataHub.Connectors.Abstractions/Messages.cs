@@ -8,7 +8,8 @@ public sealed record ConnectorSpec(
     string DisplayName,
     IReadOnlyList<ConnectorOption> Options,
     bool SupportsIncremental,
-    bool HasCursor);
+    bool HasCursor,
+    bool ReportsContent = false);
 
 /// <summary>One connector option: its name, zh-CN description, default (null: none) and whether a source must set it.</summary>
 public sealed record ConnectorOption(string Name, string Description, string? Default, bool Required);
@@ -60,8 +61,17 @@ public readonly record struct SourceRecord(long Position, object?[] Values, bool
 /// changes since the state the read was given: the runner merges them into the previous rows of
 /// the source instead of replacing them.
 /// </summary>
+/// <param name="Content">
+/// On the last batch of a connector whose spec says <see cref="ConnectorSpec.ReportsContent"/>: the
+/// file the records were parsed from and the SHA-256 of exactly the bytes read. The runner then
+/// fingerprints the input by that hash and keeps the file itself as the raw copy, instead of
+/// re-encoding every record for both.
+/// </param>
 public sealed record RecordBatch(IReadOnlyList<SourceColumn> Columns, IReadOnlyList<SourceRecord> Records, ConnectorState? State = null,
-    IReadOnlyList<ConnectorWarning>? Warnings = null, bool IsDelta = false);
+    IReadOnlyList<ConnectorWarning>? Warnings = null, bool IsDelta = false, SourceContent? Content = null);
+
+/// <summary>The bytes a read consumed: the file, its SHA-256 (lower-case hex), length and last write time when read (to notice a later change).</summary>
+public sealed record SourceContent(string File, string Sha256, long Length, DateTime LastWriteUtc);
 
 /// <summary>
 /// Something suspicious about a read that does not make it fail by itself: a stable code, a zh-CN

@@ -16,7 +16,7 @@ internal sealed class CsvConnector : ISourceConnector
 {
     public const string TypeName = "csv";
 
-    public ConnectorSpec Spec { get; } = new(TypeName, "CSV 文件", CsvOptions.Declared, SupportsIncremental: false, HasCursor: false);
+    public ConnectorSpec Spec { get; } = new(TypeName, "CSV 文件", CsvOptions.Declared, SupportsIncremental: false, HasCursor: false, ReportsContent: true);
 
     public Task<CheckResult> CheckAsync(SourceConfig config, CancellationToken cancellationToken)
     {
@@ -101,11 +101,11 @@ internal sealed class CsvConnector : ISourceConnector
         }
 
         // Checkpoint: the whole file was read and hashed; the state describes exactly these bytes.
-        var finalState = file.Complete(records);
+        var finalState = file.Complete(records, out var content);
         var warnings = lastUnterminated && records > 1 && shortestLast != int.MaxValue && lastLength < shortestLast
             ? new[] { Truncation(file.Path, batch[^1].Position, columns[width - 1].Name) }
             : null;
-        yield return new RecordBatch(columns, batch, finalState, warnings);
+        yield return new RecordBatch(columns, batch, finalState, warnings, Content: content);
     }
 
     /// <summary>

@@ -84,7 +84,8 @@ internal sealed class CsvFile : IDisposable
     /// the bytes that were read.
     /// </summary>
     /// <exception cref="ConnectorException">The file changed while it was read (Transient: reading again helps once the writer is done).</exception>
-    public ConnectorState Complete(long records)
+    /// <param name="content">The file and the hash of exactly the bytes read (for <see cref="RecordBatch.Content"/>).</param>
+    public ConnectorState Complete(long records, out SourceContent content)
     {
         var length = _reader.BytesRead;
         var lastWriteUtc = File.GetLastWriteTimeUtc(_stream.SafeFileHandle);
@@ -95,6 +96,8 @@ internal sealed class CsvFile : IDisposable
                 "等文件写入或复制完成后重新运行");
         }
 
+        var sha256 = Convert.ToHexStringLower(_reader.GetHash());
+        content = new SourceContent(Path, sha256, length, lastWriteUtc);
         using var json = new MemoryStream();
         using (var writer = new Utf8JsonWriter(json, StateJson))
         {
@@ -102,7 +105,7 @@ internal sealed class CsvFile : IDisposable
             writer.WriteString("file", Path);
             writer.WriteNumber("length", length);
             writer.WriteString("lastWriteUtc", lastWriteUtc.ToString("O", CultureInfo.InvariantCulture));
-            writer.WriteString("sha256", Convert.ToHexStringLower(_reader.GetHash()));
+            writer.WriteString("sha256", sha256);
             writer.WriteString("encoding", Encoding.Name);
             writer.WriteNumber("records", records);
             writer.WriteEndObject();

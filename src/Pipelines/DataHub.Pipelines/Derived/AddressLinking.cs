@@ -16,18 +16,33 @@ internal static class AddressLinking
     public static void Build(DuckDBConnection conn, CancellationToken cancellationToken)
     {
         var matcher = new AddressMatcher(StandardAddresses(conn));
+        // A match depends only on the address text and the record's community, and the people of one
+        // household share both: each distinct pair is matched once (on every core) and joined back to
+        // its records inside DuckDB, instead of parsing the same address once per resident.
         DerivedSql.Exec(conn, """
-            CREATE TABLE address_links (dataset VARCHAR, source_record_id VARCHAR, community_code VARCHAR, address_code VARCHAR,
-                candidate_address_code VARCHAR, match_kind VARCHAR, place_key VARCHAR)
+            CREATE TABLE address_records AS
+            SELECT 'population' AS dataset, record_id AS source_record_id, community_code, current_address AS address_text FROM population
+            UNION ALL SELECT 'housing', record_id, community_code, address FROM housing
+            UNION ALL SELECT 'enterprise', record_id, community_code, address FROM enterprise;
+            CREATE TABLE address_pairs AS SELECT DISTINCT community_code, address_text FROM address_records;
+            CREATE TABLE address_pair_matches (community_code VARCHAR, address_text VARCHAR, address_code VARCHAR,
+                candidate_address_code VARCHAR, match_kind VARCHAR, place_key VARCHAR);
             """);
-        // The records are read on a second connection to the same database: one connection cannot
+        // The pairs are read on a second connection to the same database: one connection cannot
         // stream a result while its appender flushes. The appender is closed before the next statement.
         using (var reading = conn.Duplicate())
         {
             reading.Open();
-            using var appender = conn.CreateAppender("address_links");
+            using var appender = conn.CreateAppender("address_pair_matches");
             Append(reading, appender, matcher, cancellationToken);
         }
+        DerivedSql.Exec(conn, """
+            CREATE TABLE address_links AS
+            SELECT r.dataset, r.source_record_id, r.community_code, m.address_code, m.candidate_address_code, m.match_kind, m.place_key
+            FROM address_records r JOIN address_pair_matches m
+              ON m.community_code IS NOT DISTINCT FROM r.community_code AND m.address_text IS NOT DISTINCT FROM r.address_text;
+            DROP TABLE address_records; DROP TABLE address_pairs; DROP TABLE address_pair_matches;
+            """);
         // The published table: one row per record, with the record's community and street.
         DerivedSql.Exec(conn, """
             CREATE TABLE address_match AS
@@ -41,32 +56,39 @@ internal static class AddressLinking
             """);
     }
 
+    /// <summary>Pairs matched per chunk on every core (the matcher is read-only), appended in chunk order: memory stays one chunk.</summary>
     private static void Append(DuckDBConnection reading, DuckDBAppender appender, AddressMatcher matcher, CancellationToken cancellationToken)
     {
-        foreach (var (dataset, sql) in new[]
+        const int Chunk = 8192;
+        var pairs = new List<(string? Community, string? Text)>(Chunk);
+        var results = new (string? Certain, string? Candidate, string Kind, string? Place)[Chunk];
+        void Flush()
         {
-            ("population", "SELECT record_id, community_code, current_address FROM population"),
-            ("housing", "SELECT record_id, community_code, address FROM housing"),
-            ("enterprise", "SELECT record_id, community_code, address FROM enterprise"),
-        })
-        {
-            using var cmd = reading.CreateCommand();
-            cmd.CommandText = sql;
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
+            Parallel.For(0, pairs.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var community = reader.IsDBNull(1) ? null : reader.GetString(1);
-                var text = reader.IsDBNull(2) ? null : reader.GetString(2);
+                var (community, text) = pairs[i];
                 var match = matcher.Match(text, community);
                 var certain = match.IsCertain ? match.Address!.AddressCode : null;
-                var place = certain ?? PlaceKey(community, text);
-                appender.CreateRow()
-                    .AppendValue(dataset).AppendValue(reader.GetString(0)).AppendValue(community)
-                    .AppendValue(certain).AppendValue(match.Kind == AddressMatchKind.Probable ? match.Address!.AddressCode : null)
-                    .AppendValue(Kind(match.Kind)).AppendValue(place).EndRow();
+                results[i] = (certain, match.Kind == AddressMatchKind.Probable ? match.Address!.AddressCode : null, Kind(match.Kind), certain ?? PlaceKey(community, text));
+            });
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                var (certain, candidate, kind, place) = results[i];
+                appender.CreateRow().AppendValue(pairs[i].Community).AppendValue(pairs[i].Text)
+                    .AppendValue(certain).AppendValue(candidate).AppendValue(kind).AppendValue(place).EndRow();
             }
+            pairs.Clear();
         }
+        using var cmd = reading.CreateCommand();
+        cmd.CommandText = "SELECT community_code, address_text FROM address_pairs";
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            pairs.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+            if (pairs.Count == Chunk) Flush();
+        }
+        Flush();
     }
 
     /// <summary>

@@ -29,8 +29,19 @@ public sealed class DerivedDatasets(DataHubCatalog catalog, LakeLayout lake, Tim
     /// <summary>The names of the derived datasets, lineage included.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. DerivedCatalog.All.Select(d => d.Name), DerivedCatalog.Lineage.Name];
 
-    public async Task<DerivedRebuild> RebuildAsync(string runId, CancellationToken cancellationToken)
+    /// <param name="timed">Told the wall-clock and process CPU seconds of each step (address linking, the other tables, writing the versions, lineage); null for none.</param>
+    public async Task<DerivedRebuild> RebuildAsync(string runId, CancellationToken cancellationToken, Action<string, double, double>? timed = null)
     {
+        var clock = time.GetTimestamp();
+        var cpu = Environment.CpuUsage.TotalTime;
+        void Step(string name)
+        {
+            var now = time.GetTimestamp();
+            var cpuNow = Environment.CpuUsage.TotalTime;
+            timed?.Invoke(name, time.GetElapsedTime(clock, now).TotalSeconds, (cpuNow - cpu).TotalSeconds);
+            clock = now;
+            cpu = cpuNow;
+        }
         var inputs = await DerivedInputs.CurrentAsync(catalog, cancellationToken);
         var published = new Dictionary<string, long>(StringComparer.Ordinal);
         var unchanged = new List<string>();
@@ -59,14 +70,19 @@ public sealed class DerivedDatasets(DataHubCatalog catalog, LakeLayout lake, Tim
                 DerivedSql.Exec(conn, $"SET memory_limit={Literal(memoryLimit)}; SET threads={threads.ToString(CultureInfo.InvariantCulture)}; "
                     + $"SET temp_directory={Literal(Path.Combine(scratch, "tmp"))}; SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;");
                 DerivedInputs.Attach(conn, inputs);
-                Build(conn, asOf, cancellationToken);
+                AddressLinking.Build(conn, cancellationToken);
+                Step("派生：地址关联");
+                Build(conn, asOf);
+                Step("派生：中间表");
                 foreach (var (definition, lineage) in due)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     published[definition.Name] = await PublishAsync(conn, definition, runId, lineage, cancellationToken);
                 }
             }
+            Step("派生：写出与复核");
             await PublishLineageAsync(runId, cancellationToken);
+            Step("派生：血缘");
         }
         finally
         {
@@ -82,9 +98,8 @@ public sealed class DerivedDatasets(DataHubCatalog catalog, LakeLayout lake, Tim
         return new(published, unchanged);
     }
 
-    private static void Build(DuckDBConnection conn, DateOnly asOf, CancellationToken cancellationToken)
+    private static void Build(DuckDBConnection conn, DateOnly asOf)
     {
-        AddressLinking.Build(conn, cancellationToken);
         DerivedSql.Residents(conn, asOf);
         var population = SchemaLoader.Get("population");
         var health = SchemaLoader.Get("health");

@@ -77,14 +77,17 @@ public sealed partial class IngestionRunner
     /// rollback). Like the quality figures, a failure does not undo the publish it follows: logged,
     /// and the derived datasets keep their previous versions until the next rebuild.
     /// </summary>
-    public async Task<DerivedRebuild?> RebuildDerivedAsync(string dataset, string runId, CancellationToken cancellationToken)
+    public Task<DerivedRebuild?> RebuildDerivedAsync(string dataset, string runId, CancellationToken cancellationToken) =>
+        RebuildDerivedAsync(dataset, runId, null, cancellationToken);
+
+    internal async Task<DerivedRebuild?> RebuildDerivedAsync(string dataset, string runId, RunTimings? timings, CancellationToken cancellationToken)
     {
         if (!DerivedDatasets.IsInput(dataset)) return null;
         try
         {
             // One rebuild at a time (any node): a second waits, then sees the newest inputs.
             using var derivedLock = await WaitForLockAsync("_derived", "派生数据集", cancellationToken);
-            var rebuild = await new DerivedDatasets(_catalog, _lake, _time, _options.DuckDbMemoryLimit, _options.DuckDbThreads).RebuildAsync(runId, cancellationToken);
+            var rebuild = await new DerivedDatasets(_catalog, _lake, _time, _options.DuckDbMemoryLimit, _options.DuckDbThreads).RebuildAsync(runId, cancellationToken, timings is null ? null : timings.Add);
             foreach (var name in rebuild.Published.Keys.Append("lineage")) await ApplyRetentionAsync(name, cancellationToken);
             return rebuild;
         }

@@ -119,10 +119,12 @@ public sealed partial class IngestionRunner
     private async Task<RunReport?> AttemptAsync(SourceDefinition source, DatasetSchema schema, ResolvedScope? scope, IReadOnlyList<SourceScope> scopes,
         RunRequest request, string runId, DateTimeOffset started, int attempt, List<string> retried, ReprocessInput? reprocess, CancellationToken cancellationToken)
     {
-        var tally = new RunTally { Attempts = attempt, RetriedFailures = retried.ToArray() };
+        var timings = new RunTimings(_time);
+        var tally = new RunTally { Attempts = attempt, RetriedFailures = retried.ToArray(), Timings = timings };
         var staging = _lake.StagingDirectory(schema.Name, runId);
         var runDirectory = _lake.RunDirectory(runId);
         string? moved = null;
+        timings.Mark(RunTimings.Prepare);
         RunReport Report(string status, long? version = null) => tally.Report(runId, source, status, started, _time.GetUtcNow(), version, runDirectory);
         try
         {
@@ -142,6 +144,7 @@ public sealed partial class IngestionRunner
             if (scope is null) SourceScopeRules.CheckOverlap(source, newScope.Codes, scopes);
 
             tally.Stage = "复核";
+            timings.Mark(RunTimings.ReadBack);
             await ParquetReadBack.VerifyAsync(partPath, schema, result.VersionRows, cancellationToken);
             var parts = CarryOtherParts(current, source.Id, staging);
             // An incremental part stands for the whole source: its size is what the next read is compared with.
@@ -157,13 +160,16 @@ public sealed partial class IngestionRunner
                 PreviousVersion = current.Version?.Version, PreviousAccepted = current.Mine?.RowCount, PreviousRowsRead = current.Mine?.RowsRead,
             };
             tally.Stage = "发布";
+            timings.Mark(RunTimings.Quality);
             var publish = new PublishRequest(runId, schema.Name, 0, "", [], parts.Sum(p => p.RowCount), schema.Version, tally.Counts, "", source.Id, state?.Json, parts,
                 QualityFigures.Compute(staging, Path.GetFileName(partPath), schema, runDirectory,
                     current.Version is null ? [] : await _catalog.Datasets.QualityAsync(schema.Name, current.Version.Version, cancellationToken),
                     tally.KeyConflicts, _time.GetUtcNow()),
                 report.Forced ? request.Actor : null);
+            timings.Mark(RunTimings.Publish);
             if (holdReasons.Count > 0 && !request.Force)
             {
+                timings.Stop();
                 var held = report with { Status = RunStatus.Held };
                 var heldDirectory = _lake.HeldDirectory(schema.Name, runId);
                 Directory.Move(staging, heldDirectory);
@@ -179,16 +185,23 @@ public sealed partial class IngestionRunner
             moved = _lake.VersionDirectory(schema.Name, version);
             Directory.Move(staging, moved);
             await TestPausePoint.ReachedAsync("publish", cancellationToken);
-            report = report with { Version = version, Stage = null };
+            timings.Stop();
+            report = report with { Version = version, Stage = null, Timings = timings.Snapshot(), CpuTimings = timings.CpuSnapshot() };
             // CHECKPOINT: the files are in place; one catalog transaction makes them current.
             await _catalog.Datasets.PublishAsync(publish with { Version = version, Directory = moved, Files = PartFiles(moved), ReportJson = report.ToJson() }, cancellationToken);
             moved = null;
             RunnerLog.RunSucceeded(_logger, runId, source.Id, version, tally.Read, tally.Accepted, tally.Quarantined, tally.Duplicates);
             await SaveScopeAsync(source, newScope, cancellationToken);
+            // The stages after the switch: the catalog's copy of the report ends at the publish; the
+            // report returned (and printed) has them too.
+            timings.Mark(RunTimings.Retention);
             await ApplyRetentionAsync(schema.Name, cancellationToken);
+            timings.Mark(RunTimings.QualityDataset);
             await PublishQualityAsync(schema.Name, runId, cancellationToken);
-            await RebuildDerivedAsync(schema.Name, runId, cancellationToken);
-            return report;
+            timings.Mark(RunTimings.Derived);
+            await RebuildDerivedAsync(schema.Name, runId, timings, cancellationToken);
+            timings.Stop();
+            return report with { Timings = timings.Snapshot(), CpuTimings = timings.CpuSnapshot() };
         }
         catch (DataHubException e) when (e.IsTransient && e.Code != "DATASET_BUSY" && attempt < _options.MaxAttempts && !cancellationToken.IsCancellationRequested)
         {
@@ -320,15 +333,23 @@ public sealed partial class IngestionRunner
         var streets = new SortedSet<string>(StringComparer.Ordinal);
         tally.Stage = "校验入库";
         using var stage = new RunStage(schema, runDirectory, _options.DuckDbMemoryLimit, _options.DuckDbThreads);
-        using var raw = new RawZoneWriter(_raw, source.Id, runId);
+        // A connector that hashes the bytes it parsed (a file) saves re-encoding every record: the
+        // fingerprint is that hash, and the raw zone keeps the file itself.
+        var byContent = connector.Spec.ReportsContent;
+        SourceContent? content = null;
+        using var raw = byContent ? null : new RawZoneWriter(_raw, source.Id, runId);
         // Batches are normalised and formatted on worker tasks a few batches ahead of the reader and
         // applied here strictly in read order: the staged files, fingerprint and counts are the same as
         // one thread would produce, with both cores busy.
-        var pipeline = new BatchPipeline(new PreparedBatch.Context(normalizer, schema, scope, Raw: true, Fingerprint: true), cancellationToken);
+        var pipeline = new BatchPipeline(new PreparedBatch.Context(normalizer, schema, scope, Raw: !byContent, Fingerprint: !byContent), cancellationToken);
+        var timings = tally.Timings!;
+        double applied = 0;
+        timings.Mark(RunTimings.Read);
         try
         {
             await foreach (var batch in connector.ReadAsync(config, previous is null ? null : new ConnectorState(previous), cancellationToken))
             {
+                if (batch.Content is not null) content = batch.Content;
                 if (batch.State is not null)
                 {
                     state = batch.State;
@@ -346,20 +367,40 @@ public sealed partial class IngestionRunner
 
         async Task ApplyAsync(PreparedBatch ready)
         {
-            hasher.Append(ready.Fingerprint!.WrittenSpan);
-            raw.AddLines(ready.Batch.Columns, ready.RawLines!);
+            var t0 = timings.Start();
+            if (ready.Fingerprint is { } fingerprint) hasher.Append(fingerprint.WrittenSpan);
+            var t1 = timings.Start();
+            if (raw is not null) raw.AddLines(ready.Batch.Columns, ready.RawLines!);
+            var t2 = timings.Start();
             ApplyToStage(ready, stage, tally);
+            var t3 = timings.Start();
+            timings.Add(RunTimings.Fingerprint, _time.GetElapsedTime(t0, t1).TotalSeconds);
+            timings.Add(RunTimings.RawZone, _time.GetElapsedTime(t1, t2).TotalSeconds);
+            timings.Add(RunTimings.StagingWrite, _time.GetElapsedTime(t2, t3).TotalSeconds);
+            applied += _time.GetElapsedTime(t0, t3).TotalSeconds;
             streets.UnionWith(ready.Streets);
             foreach (var w in ready.Batch.Warnings ?? []) tally.AddConnectorWarning(w);
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(new RunProgress(RunProgress.Reading, tally.Read, _time.GetUtcNow() - started));
             await TestPausePoint.ReachedAsync("reading", cancellationToken);
         }
+        timings.Stop();
+        timings.Add(RunTimings.Read, -applied);
         await TestPausePoint.ReachedAsync("staging", cancellationToken);
         progress?.Report(new RunProgress(RunProgress.Writing, tally.Read, _time.GetUtcNow() - started));
-        tally.RawFile = raw.Finish();
+        var rawStarted = timings.Start();
+        if (raw is not null) tally.RawFile = raw.Finish();
+        else if (content is not null)
+        {
+            tally.RawFile = _raw.KeepFile(source.Id, runId, content);
+            stage.RecordIdIndex = Path.Combine(Path.GetDirectoryName(tally.RawFile)!, "record_ids.parquet");
+            hasher.AppendContent(content.Sha256);
+        }
+        // A connector that promised the hash but did not deliver it: the input cannot be told unchanged, so it publishes.
+        else hasher.AppendContent("unknown-" + Guid.NewGuid().ToString("N"));
         // Every read is kept in the raw zone, also an unchanged or held one: retention runs on each.
         _raw.Prune(source.Id, _options.RawRetention, _time.GetUtcNow());
+        timings.AddSince(RunTimings.RawZone, rawStarted);
         var hash = hasher.Finish();
         if (incremental && previousRows is null)
             throw new DataHubException(FailureKind.System, "RUN_DELTA_WITHOUT_BASE", "连接器返回了增量数据，但没有可合并的上一版本", $"数据源 {source.Id}", "这是平台缺陷，请报告运维");
@@ -373,7 +414,8 @@ public sealed partial class IngestionRunner
         tally.Stage = "去重写出";
         FileModes.CreateRestricted(staging);
         stage.Cancellation = cancellationToken;
-        var result = stage.Finish(staging, LakeLayout.PartFileName(source.Id), runDirectory, incremental ? previousRows : null);
+        var result = stage.Finish(staging, LakeLayout.PartFileName(source.Id), runDirectory, incremental ? previousRows : null, timings);
+        timings.Stop();
         tally.MoveToQuarantine(result.Conflicts, "KEY_CONFLICT");
         tally.Finish(result);
         tally.FieldIssues = stage.KeptFieldIssues();

@@ -65,6 +65,12 @@ internal sealed class InputHasher : IDisposable
         output.Advance(n + 1);
     }
 
+    /// <summary>
+    /// Stands for every record of a read whose connector hashed the bytes it parsed (the same bytes
+    /// parse to the same records under the same definition, which is already in the fingerprint).
+    /// </summary>
+    public void AppendContent(string sha256) => Append("content-sha256:" + sha256);
+
     public string Finish() => Convert.ToHexStringLower(_hash.GetHashAndReset());
 
     private void Append(string text)

@@ -88,6 +88,12 @@ public sealed record RunReport
     public string? RawFile { get; init; }
     public int Attempts { get; init; } = 1;
 
+    /// <summary>Wall-clock seconds per stage of the run, in the order they ran (zh-CN stage names; see docs/PUBLISHING.md).</summary>
+    public IReadOnlyDictionary<string, double>? Timings { get; init; }
+
+    /// <summary>Process CPU seconds of the stages <see cref="Timings"/> timed as a whole (near 2× the wall time on 2 cores: both busy).</summary>
+    public IReadOnlyDictionary<string, double>? CpuTimings { get; init; }
+
     /// <summary>Codes of the transient failures retried before the final attempt.</summary>
     public IReadOnlyList<string>? RetriedFailures { get; init; }
     public string? ErrorCode { get; init; }
@@ -165,6 +171,8 @@ public sealed record RunReport
         }
         foreach (var note in SourceNotes ?? []) lines.Add($"  读取说明：{note}");
         if (RawFile is not null) lines.Add($"  原始数据：{RawFile}");
+        if (Timings is { Count: > 0 } spent && spent.Values.Sum() > 0)
+            lines.Add("  用时：" + string.Join("，", spent.Select(kv => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:0.0} 秒"))));
         if (Attempts > 1) lines.Add($"  重试 {Attempts - 1} 次后完成（{string.Join("、", RetriedFailures ?? [])}）");
         if (Error is not null)
         {

@@ -58,6 +58,9 @@ internal sealed class RunTally
 
     public int Attempts { get; set; } = 1;
 
+    /// <summary>Seconds per stage of this attempt (null: not timed).</summary>
+    public RunTimings? Timings { get; set; }
+
     public IReadOnlyList<string> RetriedFailures { get; set; } = [];
 
     public RunCounts Counts => new(Read, Accepted, Quarantined, Duplicates);
@@ -133,6 +136,8 @@ internal sealed class RunTally
         RawFile = RawFile,
         SourceNotes = SourceNotes is { Count: > 0 } ? SourceNotes : null,
         Attempts = Attempts,
+        Timings = Timings?.Snapshot(),
+        CpuTimings = Timings?.CpuSnapshot(),
         RetriedFailures = RetriedFailures.Count == 0 ? null : RetriedFailures,
         QuarantineFile = File.Exists(Path.Combine(runDirectory, "quarantine.parquet")) ? Path.Combine(runDirectory, "quarantine.parquet") : null,
         FieldIssueFile = File.Exists(Path.Combine(runDirectory, "field_issues.parquet")) ? Path.Combine(runDirectory, "field_issues.parquet") : null,

@@ -26,6 +26,9 @@ internal sealed partial class RunStage : IDisposable
     private DuckDBAppender? _fieldIssues;
     private DuckDBAppender? _deleted;
 
+    /// <summary>Where to write every accepted row's line and record id (the raw zone's index beside a kept input file); null for none.</summary>
+    public string? RecordIdIndex { get; set; }
+
     /// <summary>The staged lines that made it into the part (for the field issues kept).</summary>
     private string _keptLines = "SELECT _line FROM ranked WHERE _rank = 1";
 
@@ -107,9 +110,10 @@ internal sealed partial class RunStage : IDisposable
     /// reported deleted stays: the row in the source is the truth now (a tombstone of a key that
     /// was re-inserted is history).
     /// </param>
-    public StageResult Finish(string versionDirectory, string partFileName, string runDirectory, IReadOnlyList<string>? previousFiles)
+    public StageResult Finish(string versionDirectory, string partFileName, string runDirectory, IReadOnlyList<string>? previousFiles, Ingestion.RunTimings? timings = null)
     {
-        var (key, rows, duplicates, conflicts) = LoadAndRank();
+        var (key, rows, duplicates, conflicts) = LoadAndRank(timings);
+        timings?.Mark(Ingestion.RunTimings.SortCopy);
         var typed = string.Join(", ", _schema.Fields.Select(f => f.Type == FieldType.String
             ? Quote(f.Name)
             : $"CAST({Quote(f.Name)} AS {For(f)}) AS {Quote(f.Name)}"));
@@ -147,6 +151,7 @@ internal sealed partial class RunStage : IDisposable
                 """);
             versionRows = Scalar($"SELECT count(*) FROM read_parquet({Literal(part)})");
         }
+        timings?.Mark(Ingestion.RunTimings.SideFiles);
         Exec($"COPY (SELECT _line AS source_line, _key AS record_id, _kept_line AS kept_line FROM ranked WHERE _rank > 1 AND _line NOT IN (SELECT _line FROM conflicts) ORDER BY _line) TO {Literal(Path.Combine(runDirectory, "duplicates.parquet"))} (FORMAT parquet)");
         Exec($"COPY (SELECT * FROM quarantine ORDER BY source_line) TO {Literal(QuarantineFile.In(runDirectory))} (FORMAT parquet)");
         // Field issues of the rows kept only: a duplicate's issues left with the duplicate.
@@ -159,8 +164,9 @@ internal sealed partial class RunStage : IDisposable
     /// Closes the appenders, loads the staged rows and ranks them by key (newest first): the tables
     /// <c>accepted</c>, <c>ranked</c> and <c>conflicts</c> (same key, different person: quarantined with both rows).
     /// </summary>
-    private (string Key, long Rows, long Duplicates, long Conflicts) LoadAndRank()
+    private (string Key, long Rows, long Duplicates, long Conflicts) LoadAndRank(Ingestion.RunTimings? timings = null)
     {
+        timings?.Mark(Ingestion.RunTimings.StagingLoad);
         _accepted!.Dispose();
         _accepted = null;
         _quarantine!.Dispose();
@@ -175,6 +181,13 @@ internal sealed partial class RunStage : IDisposable
                 delim = ',', quote = '"', escape = '"', new_line = '\n', allow_quoted_nulls = false, columns = {columns});
             """);
 
+        if (RecordIdIndex is { } index)
+        {
+            timings?.Mark(Ingestion.RunTimings.RawZone);
+            Exec($"COPY (SELECT _line AS _position, {Quote(_schema.KeyField)} AS _record_id FROM accepted) TO {Literal(index)} (FORMAT parquet, COMPRESSION zstd)");
+            RawZone.MakePrivate(index);
+        }
+        timings?.Mark(Ingestion.RunTimings.Rank);
         var key = Quote(_schema.KeyField);
         // Version-field values are staged as UTC text (RecordNormalizer), so they sort as strings:
         // no timestamp parsing inside the window. Only the narrow columns are ranked.

@@ -60,6 +60,9 @@ public sealed class AddressMatcher
     /// </param>
     public AddressMatch Match(string? freeText, string? communityCode = null)
     {
+        // No standard address known (no address or housing dataset yet): nothing can match, and
+        // parsing every text to find that out is most of a derived rebuild's time.
+        if (_byText.Count == 0) return AddressMatch.NoMatch;
         var match = MatchText(freeText, communityCode);
         // "…301室,出租屋": a note typed after a comma is not part of the address.
         return match.Kind == AddressMatchKind.None && WithoutNote(freeText) is { } main ? MatchText(main, communityCode) : match;
