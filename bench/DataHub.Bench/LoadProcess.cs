@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Reflection;
 using System.Text.Json;
 
 namespace DataHub.Bench;
@@ -30,37 +29,9 @@ internal static class LoadProcess
     /// <summary>Runs <paramref name="spec"/> in a child process and returns what it measured.</summary>
     public static async Task<Result> RunAsync(Spec spec, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("No process path."))
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardInput = true,
-        };
-        if (Path.GetFileNameWithoutExtension(start.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-        start.ArgumentList.Add(Verb);
-        using var child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the load process.");
         // The spec goes on stdin: 200 clients' headers can exceed a command line's length on Windows.
-        await child.StandardInput.WriteLineAsync(JsonSerializer.Serialize(spec));
-        child.StandardInput.Close();
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(TimeSpan.FromSeconds(spec.Seconds + 300));
-        var output = child.StandardOutput.ReadToEndAsync(limit.Token);
-        try
-        {
-            await child.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            child.Kill(entireProcessTree: true);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException("The load process did not finish in time and was stopped.");
-        }
-        var text = await output;
-        var line = text.Split('\n').LastOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal));
-        if (child.ExitCode != 0 || line is null)
-            throw new InvalidOperationException($"The load process failed (exit code {child.ExitCode}):\n{text}");
-        return JsonSerializer.Deserialize<Result>(line[Marker.Length..])!;
+        var payload = await ChildProcess.RunAsync(Verb, [], JsonSerializer.Serialize(spec), Marker, TimeSpan.FromSeconds(spec.Seconds + 300), "load", cancellationToken);
+        return JsonSerializer.Deserialize<Result>(payload)!;
     }
 
     /// <summary>The child's side: reads the spec from stdin, runs the clients, prints the result.</summary>

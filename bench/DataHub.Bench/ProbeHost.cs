@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -32,36 +30,8 @@ internal static class ProbeHost
             return await Probes.RunAsync(spec, ownProcess: false, cancellationToken);
         }
 
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("No process path."))
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-        };
-        // Under `dotnet DataHub.Bench.dll` the process is the dotnet host: pass the assembly too.
-        if (Path.GetFileNameWithoutExtension(start.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-        start.ArgumentList.Add(Verb);
-        start.ArgumentList.Add(JsonSerializer.Serialize(spec, Json));
-
-        using var child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the probe process.");
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(ChildTimeout);
-        var output = child.StandardOutput.ReadToEndAsync(limit.Token);
-        try
-        {
-            await child.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            child.Kill(entireProcessTree: true);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"The {spec.Kind} probe did not finish within {ChildTimeout.TotalMinutes} minutes and was stopped.");
-        }
-        var text = await output;
-        var line = text.Split('\n').LastOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal));
-        if (child.ExitCode != 0 || line is null)
-            throw new InvalidOperationException($"The {spec.Kind} probe failed (exit code {child.ExitCode}):\n{text}");
-        return JsonSerializer.Deserialize<ProbeResult>(line[Marker.Length..], Json)!;
+        var payload = await ChildProcess.RunAsync(Verb, [JsonSerializer.Serialize(spec, Json)], null, Marker, ChildTimeout, $"{spec.Kind} probe", cancellationToken);
+        return JsonSerializer.Deserialize<ProbeResult>(payload, Json)!;
     }
 
     public static async Task<int> RunChildAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
