@@ -12,8 +12,8 @@ namespace DataHub.Host.Composition;
 /// </summary>
 internal static class FileModes
 {
-    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerOnlyFolder = Core.Files.OwnerOnly.FolderMode;
+    private const UnixFileMode OwnerOnlyFile = Core.Files.OwnerOnly.FileMode;
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate uint UmaskFunction(uint mask);

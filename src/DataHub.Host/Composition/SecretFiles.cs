@@ -16,8 +16,7 @@ internal static class SecretFiles
         // move comes second keeps the first one's key.
         var temp = path + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + ".tmp";
         // Created owner-only from the start, not chmod-ed after a window in which it was readable.
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var options = DataHub.Core.Files.OwnerOnly.ForNewFile(new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write });
         using (var stream = new FileStream(temp, options))
         using (var writer = new StreamWriter(stream))
         {

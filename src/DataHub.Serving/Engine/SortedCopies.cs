@@ -62,8 +62,7 @@ internal sealed class SortedCopies : IDisposable
     private void CreateFolder()
     {
         if (owner is not null) return;
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
-        else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Core.Files.OwnerOnly.CreateDirectory(directory);
         owner = new FileStream(Path.Combine(directory, OwnerLock), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using DataHub.Core.Files;
 
 namespace DataHub.Catalog.Audit;
 
@@ -79,7 +80,7 @@ internal sealed class AccessJournal : IAsyncDisposable
     public static async Task<AccessJournal> OpenAsync(string root, Func<IReadOnlyList<JournalEntry>, CancellationToken, Task> move,
         Action<Exception> moveFailed, TimeSpan coalesce, CancellationToken cancellationToken)
     {
-        OwnerOnlyDirectory(root);
+        OwnerOnly.CreateDirectory(root);
         // Leftovers of ended processes: every journal folder whose lock is free.
         foreach (var folder in Directory.GetDirectories(root, "journal-*").Order(StringComparer.Ordinal))
         {
@@ -92,7 +93,7 @@ internal sealed class AccessJournal : IAsyncDisposable
         for (var n = 1; ; n++)
         {
             var folder = Path.Combine(root, "journal-" + n.ToString(CultureInfo.InvariantCulture));
-            OwnerOnlyDirectory(folder);
+            OwnerOnly.CreateDirectory(folder);
             if (TryLock(folder) is not { } mine) continue;
             var journal = new AccessJournal(folder, mine, move, moveFailed, coalesce);
             journal._mover = Task.Run(journal.MoveLoopAsync, CancellationToken.None);
@@ -179,8 +180,7 @@ internal sealed class AccessJournal : IAsyncDisposable
     private FileStream CreateSegment()
     {
         var number = _segmentNumber + 1;
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read | FileShare.Delete, BufferSize = 0 };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var options = OwnerOnly.ForNewFile(new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read | FileShare.Delete, BufferSize = 0 });
         var stream = new FileStream(SegmentPath(_folder, number), options);
         _segmentNumber = number;
         return stream;
@@ -317,20 +317,13 @@ internal sealed class AccessJournal : IAsyncDisposable
     {
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            var options = OwnerOnly.ForNewFile(new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None });
             return new FileStream(Path.Combine(folder, LockName), options);
         }
         catch (IOException)
         {
             return null;
         }
-    }
-
-    private static void OwnerOnlyDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
-        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     // ---- lines ----

@@ -7,8 +7,8 @@ namespace DataHub.Pipelines.Lake;
 /// </summary>
 public static class FileModes
 {
-    public const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    public const UnixFileMode File = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    public const UnixFileMode Folder = Core.Files.OwnerOnly.FolderMode;
+    public const UnixFileMode File = Core.Files.OwnerOnly.FileMode;
 
     /// <summary>Creates (if needed) and restricts a folder and every file in it.</summary>
     public static void RestrictDirectory(string directory)
@@ -22,8 +22,7 @@ public static class FileModes
     /// <summary>Creates a folder restricted from the start (so nothing written into it is ever readable by others).</summary>
     public static void CreateRestricted(string directory)
     {
-        if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(directory);
-        else System.IO.Directory.CreateDirectory(directory, Folder);
+        Core.Files.OwnerOnly.CreateDirectory(directory);
         RestrictDirectory(directory);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DataHub.Core.Files;
 using DataHub.Connectors.Abstractions;
 using DataHub.Pipelines.Normalization;
 using DuckDB.NET.Data;
@@ -30,6 +31,16 @@ public sealed class RawZone(string root)
 
     public string RunDirectory(string sourceId, string runId) => Path.Combine(Root, Safe(sourceId), runId);
 
+    /// <summary>Creates the run's folder and the folders above it, each owner-only from the start.</summary>
+    internal string CreateRunDirectory(string sourceId, string runId)
+    {
+        var directory = RunDirectory(sourceId, runId);
+        OwnerOnly.CreateDirectory(Root);
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(directory)!);
+        OwnerOnly.CreateDirectory(directory);
+        return directory;
+    }
+
     /// <summary>Removes the raw runs of a source older than <paramref name="keep"/> (run ids start with their UTC start time).</summary>
     public void Prune(string sourceId, TimeSpan keep, DateTimeOffset now)
     {
@@ -52,15 +63,12 @@ public sealed class RawZone(string root)
     /// <returns>The copy's path.</returns>
     internal string KeepFile(string sourceId, string runId, Connectors.Abstractions.SourceContent content)
     {
-        var directory = RunDirectory(sourceId, runId);
-        CreatePrivateDirectory(Root);
-        CreatePrivateDirectory(Path.GetDirectoryName(directory)!);
-        CreatePrivateDirectory(directory);
+        var directory = CreateRunDirectory(sourceId, runId);
         var extension = Path.GetExtension(content.File);
         var copy = Path.Combine(directory, "input" + (string.IsNullOrEmpty(extension) ? ".csv" : extension.ToLowerInvariant()));
         using (var target = new FileStream(copy, FileMode.Create, FileAccess.Write, FileShare.None, 1))
         {
-            MakePrivate(copy);
+            OwnerOnly.RestrictFile(copy);
             using var from = new FileStream(content.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
             from.CopyTo(target, 1 << 20);
         }
@@ -72,17 +80,6 @@ public sealed class RawZone(string root)
                 content.File, "等文件写入或复制完成后重新运行");
         }
         return copy;
-    }
-
-    internal static void CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
-        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
-
-    internal static void MakePrivate(string file)
-    {
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     // A source id names a folder: keep it one path segment.
@@ -102,13 +99,10 @@ internal sealed class RawZoneWriter : IDisposable
 
     public RawZoneWriter(RawZone zone, string sourceId, string runId)
     {
-        _directory = zone.RunDirectory(sourceId, runId);
-        RawZone.CreatePrivateDirectory(zone.Root);
-        RawZone.CreatePrivateDirectory(Path.GetDirectoryName(_directory)!);
-        RawZone.CreatePrivateDirectory(_directory);
+        _directory = zone.CreateRunDirectory(sourceId, runId);
         _csv = Path.Combine(_directory, "raw.csv");
         var stream = new FileStream(_csv, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        RawZone.MakePrivate(_csv);
+        OwnerOnly.RestrictFile(_csv);
         _writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 20);
     }
 
@@ -154,7 +148,7 @@ internal sealed class RawZoneWriter : IDisposable
             TO {Literal(parquet)} (FORMAT parquet, COMPRESSION zstd);
             """;
         cmd.ExecuteNonQuery();
-        RawZone.MakePrivate(parquet);
+        OwnerOnly.RestrictFile(parquet);
         File.Delete(_csv);
         return parquet;
     }

@@ -185,7 +185,7 @@ internal sealed partial class RunStage : IDisposable
         {
             timings?.Mark(Ingestion.RunTimings.RawZone);
             Exec($"COPY (SELECT _line AS _position, {Quote(_schema.KeyField)} AS _record_id FROM accepted) TO {Literal(index)} (FORMAT parquet, COMPRESSION zstd)");
-            RawZone.MakePrivate(index);
+            Core.Files.OwnerOnly.RestrictFile(index);
         }
         timings?.Mark(Ingestion.RunTimings.Rank);
         var key = Quote(_schema.KeyField);
