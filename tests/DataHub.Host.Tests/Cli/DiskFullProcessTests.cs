@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DataHub.Catalog.Runs;
 using DataHub.Host.Cli;
 using DataHub.Host.Composition;
@@ -27,7 +26,7 @@ public sealed class DiskFullProcessTests
             "需要在 Linux 上以 root 运行（挂载一个 8 MB 的 tmpfs 模拟磁盘已满）");
         using var outside = new TempDirectory("diskfull-src");
         using var mountPoint = new TempDirectory("diskfull-mnt");
-        Exec("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mountPoint.Path);
+        Tmpfs.Mount(mountPoint.Path, "8m");
         try
         {
             var data = new DataDirectory(Path.Combine(mountPoint.Path, "data"));
@@ -64,7 +63,7 @@ public sealed class DiskFullProcessTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            Exec("umount", "-l", mountPoint.Path);
+            Tmpfs.Unmount(mountPoint.Path);
         }
     }
 
@@ -72,13 +71,5 @@ public sealed class DiskFullProcessTests
     {
         var drive = new DriveInfo(path);
         return drive.TotalSize - drive.AvailableFreeSpace;
-    }
-
-    private static void Exec(string file, params string[] args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true })!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)}: {err}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using DataHub.Core.Access;
 using DataHub.Host.Tests.Web;
@@ -26,7 +25,7 @@ public sealed class AuditJournalDiskFullTests
         var access = server.Engine.Catalog.Access;
         await access.FlushAsync(default);
         var folder = access.JournalFolder!;
-        Exec("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", folder);
+        Tmpfs.Mount(folder, "1m");
         try
         {
             var filler = Path.Combine(folder, "filler");
@@ -50,7 +49,7 @@ public sealed class AuditJournalDiskFullTests
         finally
         {
             await access.FlushAsync(default);
-            Exec("umount", "-l", folder);
+            Tmpfs.Unmount(folder);
         }
     }
 
@@ -66,13 +65,5 @@ public sealed class AuditJournalDiskFullTests
         {
             // Full.
         }
-    }
-
-    private static void Exec(string file, params string[] args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true })!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)}: {err}");
     }
 }
