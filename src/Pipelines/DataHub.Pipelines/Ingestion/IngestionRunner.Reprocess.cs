@@ -104,7 +104,7 @@ public sealed partial class IngestionRunner
         var streets = new SortedSet<string>(StringComparer.Ordinal);
         tally.Stage = "校验入库";
         using var stage = new RunStage(schema, runDirectory, _options.DuckDbMemoryLimit, _options.DuckDbThreads);
-        var pipeline = new BatchPipeline(new PreparedBatch.Context(normalizer, schema, scope, Raw: false, Fingerprint: false), cancellationToken);
+        var pipeline = new BatchPipeline(new PreparedBatch.Context(normalizer, schema, scope, Raw: false, Fingerprint: false, stage.AcceptedFolder), cancellationToken);
         try
         {
             var batch = new List<SourceRecord>(BatchSize);

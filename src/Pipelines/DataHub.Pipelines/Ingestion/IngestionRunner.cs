@@ -341,7 +341,7 @@ public sealed partial class IngestionRunner
         // Batches are normalised and formatted on worker tasks a few batches ahead of the reader and
         // applied here strictly in read order: the staged files, fingerprint and counts are the same as
         // one thread would produce, with both cores busy.
-        var pipeline = new BatchPipeline(new PreparedBatch.Context(normalizer, schema, scope, Raw: !byContent, Fingerprint: !byContent), cancellationToken);
+        var pipeline = new BatchPipeline(new PreparedBatch.Context(normalizer, schema, scope, Raw: !byContent, Fingerprint: !byContent, stage.AcceptedFolder), cancellationToken);
         var timings = tally.Timings!;
         double applied = 0;
         timings.Mark(RunTimings.Read);
@@ -457,15 +457,11 @@ public sealed partial class IngestionRunner
                 $"{source.FilePath} 的 connector.{name}", $"可用选项：{string.Join("、", spec.Options.Select(o => $"{o.Name}（{o.Description}）"))}");
     }
 
-    /// <summary>A prepared batch into the run's stage and tally: accepted lines, field issues, quarantine, deletions, counts.</summary>
+    /// <summary>A prepared batch into the run's stage and tally: accepted rows (already in their staging file), field issues, quarantine, deletions, counts.</summary>
     private static void ApplyToStage(PreparedBatch ready, RunStage stage, RunTally tally)
     {
-        foreach (var outcome in ready.Outcomes)
-        {
-            if (outcome is null) tally.CountDeletion();
-            else tally.Count(outcome);
-        }
-        stage.AddAcceptedLines(ready.AcceptedLines);
+        tally.Add(ready.Counts);
+        stage.AddAccepted(ready.Accepted);
         foreach (var r in ready.WithFieldIssues) stage.AddFieldIssues(r);
         foreach (var (record, original, kind) in ready.Quarantined) stage.AddQuarantined(record, original, kind);
         foreach (var (recordId, position) in ready.Deleted) stage.AddDeleted(recordId, position);

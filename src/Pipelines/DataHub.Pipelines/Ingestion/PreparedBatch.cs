@@ -10,10 +10,13 @@ namespace DataHub.Pipelines.Ingestion;
 
 /// <summary>
 /// One connector batch after the CPU-heavy work: every record normalised, checked against the source's
-/// scope, and its staging line, raw-zone line and fingerprint bytes already formatted. Batches are
+/// scope, its accepted rows written to the batch's staging file (<see cref="StagingFile"/>), its
+/// raw-zone line and fingerprint bytes already formatted, and its outcomes counted. Batches are
 /// prepared on worker tasks (both cores busy) and applied to the run strictly in read order
-/// (<see cref="BatchPipeline"/>), so the staged files, the fingerprint and the counts are exactly what
-/// a one-threaded run produces.
+/// (<see cref="BatchPipeline"/>), so the staged rows, the fingerprint and the counts are exactly what
+/// a one-threaded run produces. What waits to be applied is small on purpose (counts, the rejected
+/// records, the field issues): an accepted row's values die on the worker, in the young generation,
+/// instead of surviving in a queue into the older ones, which once cost as much CPU as normalising.
 /// </summary>
 internal sealed class PreparedBatch
 {
@@ -21,8 +24,11 @@ internal sealed class PreparedBatch
 
     public RecordBatch Batch { get; }
 
-    /// <summary>Every record's outcome in read order (a deletion with a valid key is null here and listed in <see cref="Deleted"/>).</summary>
-    public List<NormalizedRecord?> Outcomes { get; } = [];
+    /// <summary>What the batch adds to the run's counts (read, staged, quarantined by reason, warnings).</summary>
+    public BatchCounts Counts { get; } = new();
+
+    /// <summary>Accepted rows written to the batch's staging file.</summary>
+    public int Accepted { get; private set; }
 
     /// <summary>Rejected records with their original values as JSON (column name → text).</summary>
     public List<(NormalizedRecord Record, string Original, string Kind)> Quarantined { get; } = [];
@@ -31,9 +37,6 @@ internal sealed class PreparedBatch
 
     /// <summary>Accepted records that carry field issues (set to null by a field rule).</summary>
     public List<NormalizedRecord> WithFieldIssues { get; } = [];
-
-    /// <summary>The accepted rows as staging CSV lines (<see cref="RunStage"/>'s format).</summary>
-    public StringBuilder AcceptedLines { get; } = new();
 
     /// <summary>Every record as raw-zone CSV lines (null: the run keeps no raw copy, e.g. a reprocess).</summary>
     public StringBuilder? RawLines { get; private init; }
@@ -45,10 +48,17 @@ internal sealed class PreparedBatch
     public HashSet<string> Streets { get; } = new(StringComparer.Ordinal);
 
     /// <summary>What the preparation needs; immutable and shared by the worker tasks.</summary>
-    internal sealed record Context(RecordNormalizer Normalizer, DatasetSchema Schema, ResolvedScope? Scope, bool Raw, bool Fingerprint);
+    /// <param name="StagingFolder">Where the batches' staging files go (<see cref="RunStage.AcceptedFolder"/>).</param>
+    internal sealed record Context(RecordNormalizer Normalizer, DatasetSchema Schema, ResolvedScope? Scope, bool Raw, bool Fingerprint, string StagingFolder)
+    {
+        public Parquet.Schema.ParquetSchema StagingSchema { get; } = StagingFile.SchemaOf(Schema);
+    }
 
-    /// <summary>Normalises and formats one batch. Pure CPU work on the batch's own data: safe on any thread.</summary>
-    public static PreparedBatch Prepare(RecordBatch batch, Context context)
+    /// <summary>
+    /// Normalises and formats batch number <paramref name="sequence"/> and writes its accepted rows
+    /// to its own staging file. CPU work on the batch's own data and file: safe on any thread.
+    /// </summary>
+    public static async Task<PreparedBatch> PrepareAsync(RecordBatch batch, long sequence, Context context, CancellationToken cancellationToken)
     {
         var prepared = new PreparedBatch(batch)
         {
@@ -57,6 +67,12 @@ internal sealed class PreparedBatch
         };
         var schema = context.Schema;
         var normalizer = context.Normalizer;
+        var fields = schema.Fields;
+        var columns = new string?[fields.Count][];
+        for (var i = 0; i < columns.Length; i++) columns[i] = new string?[batch.Records.Count];
+        var lines = new long[batch.Records.Count];
+        var accepted = 0;
+        var counts = prepared.Counts;
         foreach (var record in batch.Records)
         {
             if (prepared.Fingerprint is { } fp) InputHasher.Encode(record, fp);
@@ -67,12 +83,12 @@ internal sealed class PreparedBatch
                 if (recordId is null)
                 {
                     var rejected = new NormalizedRecord(record.Position, null, problems, []);
-                    prepared.Outcomes.Add(rejected);
+                    counts.Count(rejected);
                     prepared.Quarantined.Add((rejected, OriginalJson(batch.Columns, record), QuarantineKinds.Deletion));
                 }
                 else
                 {
-                    prepared.Outcomes.Add(null);
+                    counts.CountDeletion();
                     prepared.Deleted.Add((recordId, record.Position));
                 }
                 continue;
@@ -86,14 +102,19 @@ internal sealed class PreparedBatch
                         $"社区代码不在本数据源负责的区划内（{string.Join("、", scope.Codes)}）")], []);
                 else if (context.Scope is null) prepared.Streets.Add(community[..Math.Min(9, community.Length)]);
             }
-            prepared.Outcomes.Add(normalized);
+            counts.Count(normalized);
             if (normalized.Accepted)
             {
-                RunStage.FormatAccepted(prepared.AcceptedLines, schema, normalized);
+                var row = normalized.Row!;
+                for (var i = 0; i < columns.Length; i++) columns[i][accepted] = row.GetValueOrDefault(fields[i].Name);
+                lines[accepted++] = normalized.Position;
                 if (normalized.FieldIssues is { Count: > 0 }) prepared.WithFieldIssues.Add(normalized);
             }
             else prepared.Quarantined.Add((normalized, OriginalJson(batch.Columns, record), QuarantineKinds.Row));
         }
+        if (accepted > 0)
+            await StagingFile.WriteAsync(StagingFile.PathFor(context.StagingFolder, sequence), context.StagingSchema, columns, lines, accepted, cancellationToken);
+        prepared.Accepted = accepted;
         return prepared;
     }
 
@@ -117,6 +138,35 @@ internal static class QuarantineKinds
     public const string KeyConflict = "key_conflict";
 }
 
+/// <summary>One batch's contribution to <see cref="RunTally"/>, counted on the worker that prepared it.</summary>
+internal sealed class BatchCounts
+{
+    public long Read { get; private set; }
+    public long Staged { get; private set; }
+    public long Quarantined { get; private set; }
+    public long Deletions { get; private set; }
+    public Dictionary<string, long> Reasons { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, long> Warnings { get; } = new(StringComparer.Ordinal);
+
+    public void CountDeletion()
+    {
+        Read++;
+        Deletions++;
+    }
+
+    public void Count(NormalizedRecord r)
+    {
+        Read++;
+        if (r.Accepted) Staged++;
+        else
+        {
+            Quarantined++;
+            foreach (var code in r.Problems.Select(p => p.Code).Distinct()) Reasons[code] = Reasons.GetValueOrDefault(code) + 1;
+        }
+        foreach (var w in r.Warnings) Warnings[w] = Warnings.GetValueOrDefault(w) + 1;
+    }
+}
+
 /// <summary>
 /// Runs <see cref="PreparedBatch.Prepare"/> on worker tasks, a few batches ahead of the reader, and
 /// hands the results back in read order. Memory stays bounded: at most <see cref="Ahead"/> batches wait.
@@ -127,11 +177,13 @@ internal sealed class BatchPipeline(PreparedBatch.Context context, CancellationT
     public static int Ahead => Math.Max(2, Environment.ProcessorCount + 1);
 
     private readonly Queue<Task<PreparedBatch>> _inFlight = new();
+    private long _sequence;
 
     /// <summary>Queues a batch; returns the oldest prepared batch once enough are in flight (else null).</summary>
     public async Task<PreparedBatch?> AddAsync(RecordBatch batch)
     {
-        _inFlight.Enqueue(Task.Run(() => PreparedBatch.Prepare(batch, context), cancellationToken));
+        var sequence = _sequence++;
+        _inFlight.Enqueue(Task.Run(() => PreparedBatch.PrepareAsync(batch, sequence, context, cancellationToken), cancellationToken));
         return _inFlight.Count >= Ahead ? await _inFlight.Dequeue() : null;
     }
 

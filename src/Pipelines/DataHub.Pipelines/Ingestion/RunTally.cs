@@ -65,10 +65,15 @@ internal sealed class RunTally
 
     public RunCounts Counts => new(Read, Accepted, Quarantined, Duplicates);
 
-    public void CountDeletion()
+    /// <summary>A prepared batch's counts (<see cref="BatchCounts"/>), added in read order.</summary>
+    public void Add(BatchCounts batch)
     {
-        Read++;
-        DeletionsRead++;
+        Read += batch.Read;
+        DeletionsRead += batch.Deletions;
+        _staged += batch.Staged;
+        Quarantined += batch.Quarantined;
+        foreach (var (code, n) in batch.Reasons) _reasons[code] = _reasons.GetValueOrDefault(code) + n;
+        foreach (var (code, n) in batch.Warnings) _warnings[code] = _warnings.GetValueOrDefault(code) + n;
     }
 
     public void Count(NormalizedRecord r)

@@ -13,6 +13,7 @@ namespace DataHub.Pipelines.Lake;
 /// {root}/_runs/{run}/field_issues.parquet     values set to null by a field rule, with the original and the reason
 /// {root}/_runs/{run}/duplicates.parquet       rows dropped as duplicates, with the row kept
 /// {root}/_runs/{run}/stage.duckdb              the run's scratch database (deleted at the end)
+/// {root}/_runs/{run}/.staging-accepted/       the accepted rows, one Parquet file per batch (scratch, deleted at the end)
 /// </code>
 /// A version is the union of every source's latest part: a publish writes its own source's part and
 /// carries the other sources' parts over from the current version unchanged (docs/PUBLISHING.md).

@@ -10,13 +10,13 @@ namespace DataHub.Pipelines.Lake;
 /// writing that dataset, and everything the lock guards is left over:
 /// runs still marked running become failed with kind <c>interrupted</c>; staging folders go;
 /// version folders the catalog does not know (moved into place, never committed) or has retired go.
-/// Scratch files of runs that are no longer running (a staging database, the plaintext CSV of
-/// accepted rows) go too. Never touches the folders of a dataset the catalog does not know.
+/// Scratch files of runs that are no longer running (a staging database, the staging files of
+/// accepted rows, and the staging CSV of older versions) go too. Never touches the folders of a dataset the catalog does not know.
 /// </summary>
 internal sealed class LakeRecovery(DataHubCatalog catalog, LakeLayout lake)
 {
     private static readonly string[] ScratchFiles = ["stage.duckdb", "stage.duckdb.wal", "accepted.csv"];
-    private static readonly string[] ScratchFolders = ["stage.duckdb.tmp", ".tmp"];
+    private static readonly string[] ScratchFolders = ["stage.duckdb.tmp", ".tmp", StagingFile.FolderName];
 
     public async Task<RecoveryReport> RecoverAllAsync(CancellationToken cancellationToken)
     {

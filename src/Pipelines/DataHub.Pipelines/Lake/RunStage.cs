@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using DataHub.Core.Schema;
 using DataHub.Pipelines.Normalization;
@@ -9,19 +8,20 @@ using static DataHub.Pipelines.Lake.DuckDbTypes;
 namespace DataHub.Pipelines.Lake;
 
 /// <summary>
-/// A run's scratch space: accepted rows stream into a staging CSV (quoted, UTF-8) and quarantined
-/// rows into an on-disk DuckDB database; at the end DuckDB loads the staging file in parallel,
-/// de-duplicates, types, sorts by the scope key and writes Parquet. Memory stays bounded (DuckDB
-/// spills). A CSV file rather than DuckDB's Appender because the Appender costs one native call
-/// per value, which measured as a third of a run (bench/). Nothing here is visible to readers.
+/// A run's scratch space: accepted rows arrive as one staging Parquet file per batch, written by the
+/// worker tasks (<see cref="StagingFile"/>), and quarantined rows go into an on-disk DuckDB database;
+/// at the end DuckDB queries the staging files in place (nothing is loaded or re-parsed), ranks the
+/// keys on the narrow columns only, types, sorts by the scope key and writes Parquet. Memory stays
+/// bounded (DuckDB spills). Staging files rather than DuckDB's Appender because the Appender costs
+/// one native call per value, and rather than a staging CSV because re-parsing it cost more than
+/// writing it (docs/PUBLISHING.md, "Speed"). Nothing here is visible to readers.
 /// </summary>
 internal sealed partial class RunStage : IDisposable
 {
     private readonly DatasetSchema _schema;
     private readonly DuckDBConnection _conn;
     private readonly string _dbPath;
-    private readonly string _stagingCsv;
-    private StreamWriter? _accepted;
+    private long _acceptedRows;
     private DuckDBAppender? _quarantine;
     private DuckDBAppender? _fieldIssues;
     private DuckDBAppender? _deleted;
@@ -46,8 +46,9 @@ internal sealed partial class RunStage : IDisposable
             CREATE TABLE field_issues (source_line BIGINT NOT NULL, community_code VARCHAR, field VARCHAR NOT NULL, reason_code VARCHAR NOT NULL, reason VARCHAR NOT NULL, original_value VARCHAR NOT NULL, record_id VARCHAR);
             CREATE TABLE deleted (_key VARCHAR NOT NULL, _line BIGINT NOT NULL);
             """);
-        _stagingCsv = Path.Combine(runDirectory, "accepted.csv");
-        _accepted = new StreamWriter(_stagingCsv, append: false, new System.Text.UTF8Encoding(false), 1 << 20);
+        AcceptedFolder = Path.Combine(runDirectory, StagingFile.FolderName);
+        if (Directory.Exists(AcceptedFolder)) Directory.Delete(AcceptedFolder, recursive: true); // an earlier attempt's
+        FileModes.CreateRestricted(AcceptedFolder);
         _quarantine = _conn.CreateAppender("quarantine");
         _fieldIssues = _conn.CreateAppender("field_issues");
         _deleted = _conn.CreateAppender("deleted");
@@ -57,27 +58,11 @@ internal sealed partial class RunStage : IDisposable
     public void AddDeleted(string recordId, long position) =>
         _deleted!.CreateRow().AppendValue(recordId).AppendValue(position).EndRow();
 
-    /// <summary>Appends staging lines <see cref="FormatAccepted"/> produced (on worker tasks), in read order.</summary>
-    public void AddAcceptedLines(StringBuilder lines) => _accepted!.Write(lines);
+    /// <summary>Where the worker tasks write the batches' staging files (<see cref="StagingFile"/>); deleted with the stage.</summary>
+    public string AcceptedFolder { get; }
 
-    /// <summary>One accepted row as a staging CSV line: every present value quoted (quotes doubled), null as an empty unquoted field, then the line number.</summary>
-    public static void FormatAccepted(StringBuilder sb, DatasetSchema schema, NormalizedRecord record)
-    {
-        var row = record.Row!;
-        foreach (var f in schema.Fields)
-        {
-            if (row.TryGetValue(f.Name, out var value) && value is not null)
-            {
-                sb.Append('"');
-                if (value.Contains('"', StringComparison.Ordinal)) sb.Append(value.Replace("\"", "\"\"", StringComparison.Ordinal));
-                else sb.Append(value);
-                sb.Append('"');
-            }
-            sb.Append(',');
-        }
-        sb.Append(CultureInfo.InvariantCulture, $"{record.Position}");
-        sb.Append('\n');
-    }
+    /// <summary>Counts accepted rows a batch wrote to its staging file (applied in read order).</summary>
+    public void AddAccepted(int rows) => _acceptedRows += rows;
 
     /// <summary>The values a field rule set to null in an accepted row, with the originals and the row's record id.</summary>
     public void AddFieldIssues(NormalizedRecord record)
@@ -167,19 +152,16 @@ internal sealed partial class RunStage : IDisposable
     private (string Key, long Rows, long Duplicates, long Conflicts) LoadAndRank(Ingestion.RunTimings? timings = null)
     {
         timings?.Mark(Ingestion.RunTimings.StagingLoad);
-        _accepted!.Dispose();
-        _accepted = null;
         _quarantine!.Dispose();
         _quarantine = null;
         _fieldIssues!.Dispose();
         _fieldIssues = null;
         _deleted!.Dispose();
         _deleted = null;
-        var columns = "{" + string.Join(", ", _schema.Fields.Select(f => $"{Literal(f.Name)}: 'VARCHAR'")) + ", '_line': 'BIGINT'}";
-        Exec($"""
-            CREATE TABLE accepted AS SELECT * FROM read_csv({Literal(_stagingCsv)}, header = false, auto_detect = false,
-                delim = ',', quote = '"', escape = '"', new_line = '\n', allow_quoted_nulls = false, columns = {columns});
-            """);
+        // A view over the batches' files: each statement below reads only the columns it names.
+        Exec(_acceptedRows > 0
+            ? $"CREATE VIEW accepted AS SELECT * FROM read_parquet({Literal(StagingFile.Glob(AcceptedFolder))})"
+            : "CREATE TABLE accepted (" + string.Join(", ", _schema.Fields.Select(f => $"{Quote(f.Name)} VARCHAR")) + $", {StagingFile.LineColumn} BIGINT)");
 
         if (RecordIdIndex is { } index)
         {
@@ -230,21 +212,21 @@ internal sealed partial class RunStage : IDisposable
     }
 
     /// <summary>
-    /// Closes and deletes the scratch. Each step on its own: on a full disk flushing the staging CSV
+    /// Closes and deletes the scratch. Each step on its own: on a full disk closing an appender
     /// fails, and that must neither hide the run's own failure nor keep the files (and the disk full).
     /// </summary>
     public void Dispose()
     {
-        Try(() => _accepted?.Dispose());
         Try(() => _quarantine?.Dispose());
         Try(() => _fieldIssues?.Dispose());
         Try(() => _deleted?.Dispose());
         Try(_conn.Dispose);
-        foreach (var f in new[] { _dbPath, _dbPath + ".wal", _stagingCsv })
+        foreach (var f in new[] { _dbPath, _dbPath + ".wal" })
         {
             Try(() => { if (File.Exists(f)) File.Delete(f); });
         }
         Try(() => { if (Directory.Exists(_dbPath + ".tmp")) Directory.Delete(_dbPath + ".tmp", recursive: true); });
+        Try(() => { if (Directory.Exists(AcceptedFolder)) Directory.Delete(AcceptedFolder, recursive: true); });
     }
 
     private static void Try(Action step)

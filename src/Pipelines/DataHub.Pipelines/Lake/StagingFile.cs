@@ -1,0 +1,50 @@
+using DataHub.Core.Schema;
+using Parquet;
+using Parquet.Schema;
+
+namespace DataHub.Pipelines.Lake;
+
+/// <summary>
+/// The accepted rows of one connector batch as a scratch Parquet file: every schema field as text
+/// (the canonical text <see cref="Normalization.RecordNormalizer"/> produced; DuckDB types it once,
+/// in the published copy), then <c>_line</c>. Worker tasks write one file per batch while the reader
+/// parses the next, and DuckDB queries the files in place (<see cref="RunStage"/>): columnar, so the
+/// de-duplication reads only the key columns, and there is no text to re-parse. Written with
+/// Parquet.Net, uncompressed and without dictionaries: the files live for one run, and encoding
+/// them smaller costs more CPU than the disk saves.
+/// </summary>
+internal static class StagingFile
+{
+    /// <summary>The name of the scratch folder in a run's folder (starts with ".staging-": backup leaves it out).</summary>
+    public const string FolderName = ".staging-accepted";
+
+    public const string LineColumn = "_line";
+
+    private static readonly ParquetOptions Options = new()
+    {
+        CompressionMethod = CompressionMethod.None,
+        DictionaryEncodingThreshold = 0,
+    };
+
+    /// <summary>The file of batch <paramref name="sequence"/>: names sort in read order.</summary>
+    public static string PathFor(string folder, long sequence) =>
+        Path.Combine(folder, "batch-" + sequence.ToString("D8", System.Globalization.CultureInfo.InvariantCulture) + ".parquet");
+
+    /// <summary>The glob DuckDB reads the files with.</summary>
+    public static string Glob(string folder) => Path.Combine(folder, "batch-*.parquet");
+
+    public static ParquetSchema SchemaOf(DatasetSchema schema) =>
+        new(schema.Fields.Select(f => (Field)new DataField<string>(f.Name, true)).Append(new DataField<long>(LineColumn)).ToArray());
+
+    /// <summary>Writes one batch's accepted rows (the first <paramref name="count"/> of each column). Owner-only from the start.</summary>
+    public static async Task WriteAsync(string path, ParquetSchema schema, string?[][] columns, long[] lines, int count, CancellationToken cancellationToken)
+    {
+        var options = Core.Files.OwnerOnly.ForNewFile(new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16 });
+        await using var stream = new FileStream(path, options);
+        await using var writer = await ParquetWriter.CreateAsync(schema, stream, Options, cancellationToken: cancellationToken);
+        using var group = writer.CreateRowGroup();
+        var fields = schema.GetDataFields();
+        for (var i = 0; i < columns.Length; i++) await group.WriteAsync(fields[i], new ArraySegment<string?>(columns[i], 0, count)!);
+        await group.WriteAsync(fields[^1], new ReadOnlyMemory<long>(lines, 0, count), cancellationToken: cancellationToken);
+    }
+}
