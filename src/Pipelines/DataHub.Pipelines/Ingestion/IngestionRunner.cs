@@ -370,7 +370,7 @@ public sealed partial class IngestionRunner
             var t0 = timings.Start();
             if (ready.Fingerprint is { } fingerprint) hasher.Append(fingerprint.WrittenSpan);
             var t1 = timings.Start();
-            if (raw is not null) raw.AddLines(ready.Batch.Columns, ready.RawLines!);
+            if (raw is not null) raw.AddLines(ready.Columns, ready.RawLines!);
             var t2 = timings.Start();
             ApplyToStage(ready, stage, tally);
             var t3 = timings.Start();
@@ -379,7 +379,7 @@ public sealed partial class IngestionRunner
             timings.Add(RunTimings.StagingWrite, _time.GetElapsedTime(t2, t3).TotalSeconds);
             applied += _time.GetElapsedTime(t0, t3).TotalSeconds;
             streets.UnionWith(ready.Streets);
-            foreach (var w in ready.Batch.Warnings ?? []) tally.AddConnectorWarning(w);
+            foreach (var w in ready.Warnings ?? []) tally.AddConnectorWarning(w);
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(new RunProgress(RunProgress.Reading, tally.Read, _time.GetUtcNow() - started));
             await TestPausePoint.ReachedAsync("reading", cancellationToken);

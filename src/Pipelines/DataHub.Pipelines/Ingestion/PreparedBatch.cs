@@ -20,9 +20,16 @@ namespace DataHub.Pipelines.Ingestion;
 /// </summary>
 internal sealed class PreparedBatch
 {
-    private PreparedBatch(RecordBatch batch) => Batch = batch;
+    private PreparedBatch(RecordBatch batch)
+    {
+        Columns = batch.Columns;
+        Warnings = batch.Warnings;
+    }
 
-    public RecordBatch Batch { get; }
+    // Not the batch itself: its records (every value read) would wait in the queue with it.
+    public IReadOnlyList<SourceColumn> Columns { get; }
+
+    public IReadOnlyList<ConnectorWarning>? Warnings { get; }
 
     /// <summary>What the batch adds to the run's counts (read, staged, quarantined by reason, warnings).</summary>
     public BatchCounts Counts { get; } = new();
