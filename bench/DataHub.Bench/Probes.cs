@@ -55,7 +55,8 @@ internal sealed record ProbeResult(
     string? Detail,
     bool OwnProcess,
     IReadOnlyDictionary<string, double>? Phases = null,
-    IReadOnlyDictionary<string, double>? PhasesCpu = null);
+    IReadOnlyDictionary<string, double>? PhasesCpu = null,
+    string? Gc = null);
 
 internal static class Probes
 {
@@ -174,9 +175,13 @@ internal static class Probes
         private readonly Stopwatch _clock;
         private readonly TimeSpan _cpu;
         private readonly long _allocated;
+        private readonly int[] _collections = new int[3];
+        private readonly TimeSpan _paused;
 
         private Meter()
         {
+            for (var g = 0; g < 3; g++) _collections[g] = GC.CollectionCount(g);
+            _paused = GC.GetTotalPauseDuration();
             using var self = Process.GetCurrentProcess();
             _cpu = self.TotalProcessorTime;
             _allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -190,8 +195,12 @@ internal static class Probes
             _clock.Stop();
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocated;
             using var self = Process.GetCurrentProcess();
+            // Which collector ran, how often per generation and how long it paused the program: the
+            // cost of the garbage that *managed allocations* counts.
+            var gc = string.Create(CultureInfo.InvariantCulture,
+                $"{(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC, gen0/1/2 collections {GC.CollectionCount(0) - _collections[0]}/{GC.CollectionCount(1) - _collections[1]}/{GC.CollectionCount(2) - _collections[2]}, paused {(GC.GetTotalPauseDuration() - _paused).TotalSeconds:0.00} s");
             return new ProbeResult(kind, _clock.Elapsed.TotalSeconds, rows, (self.TotalProcessorTime - _cpu).TotalSeconds,
-                self.PeakWorkingSet64, allocated, outputBytes, detail, ownProcess);
+                self.PeakWorkingSet64, allocated, outputBytes, detail, ownProcess, Gc: gc);
         }
     }
 }

@@ -69,6 +69,7 @@ internal static class Report
             var ratio = pipeline.MedianSeconds / b.MedianSeconds;
             Line($"**Pipeline ÷ baseline: {Stats.Ratio(ratio)}** — the full pipeline takes {ratio:0.0} times as long as DuckDB alone; its throughput is {100 / ratio:0}% of the baseline's ({Stats.N(pipeline.RowsPerSecond)} vs {Stats.N(b.RowsPerSecond)} rows/s). Peak working set {Stats.Mb(pipeline.MaxPeakWorkingSet)} vs {Stats.Mb(b.MaxPeakWorkingSet)}.");
             if (pipeline.Runs[^1].Detail is { } detail) Line($"Pipeline accounting: {detail}.");
+            foreach (var s in r.Others.Where(s => s.Runs[^1].Gc is not null)) Line($"Garbage collection, {s.Label}: {s.Runs[^1].Gc}.");
             Line($"");
             Phases(md, pipeline, b);
         }
