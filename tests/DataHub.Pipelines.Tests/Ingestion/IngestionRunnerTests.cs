@@ -85,6 +85,38 @@ public sealed class IngestionRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_SmallBatches_DeduplicatesAcrossStagingFilesAndLeavesNoScratch()
+    {
+        // Two records per batch: each batch's accepted rows are their own staging file, one batch has none.
+        var yaml = File.ReadAllText(RepoFile("sources/gongan-population.yaml"))
+            .Replace("  encoding: auto", "  batch_size: 2\n  encoding: auto", StringComparison.Ordinal);
+        var id = Id("19800101", 1);
+        var csv = Csv(
+            Row(1, id, updated: "2026-11-20 08:00:00", phone: "13900001111"),
+            Row(2, Id("19900307", 2)),
+            Row(3, "32011319800101001"),
+            Row(4, "32011319800101002"),
+            Row(5, id, updated: "2026-10-01 08:00:00"),
+            Row(6, Id("19900307", 2), name: "王五", updated: "2026-11-02 08:00:00"),
+            Row(7, Id("19700101", 7)));
+
+        var report = await _fx.Runner.RunAsync(_fx.WriteSource(csv, definition: yaml), default);
+
+        Assert.True(report.Succeeded, report.ToText());
+        Assert.Equal(7, report.RowsRead);
+        Assert.Equal(3, report.Accepted);
+        Assert.Equal(3, report.Quarantined); // two bad ID numbers and the key conflict
+        Assert.Equal(1, report.Duplicates);
+        Assert.Equal(1, report.KeyConflicts);
+        var rows = await _fx.ReadCurrentAsync();
+        Assert.Equal("13900001111", rows.Single(r => (string)r["id_number"]! == id)["phone"]);
+        Assert.Equal("王五", rows.Single(r => (string)r["id_number"]! == Id("19900307", 2))["name"]);
+        var runDirectory = _fx.Runner.Lake.RunDirectory(report.RunId);
+        Assert.False(Directory.Exists(Path.Combine(runDirectory, ".staging-accepted")));
+        Assert.Empty(Directory.GetFiles(runDirectory, "stage.duckdb*"));
+    }
+
+    [Fact]
     public async Task Run_QuarantineFile_HoldsLineReasonAndOriginalValues()
     {
         var csv = Csv(Row(1, Id("19800101", 1)), Row(2, "32011319800101001", name: "王五"));

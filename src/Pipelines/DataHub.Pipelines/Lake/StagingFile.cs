@@ -10,8 +10,10 @@ namespace DataHub.Pipelines.Lake;
 /// in the published copy), then <c>_line</c>. Worker tasks write one file per batch while the reader
 /// parses the next, and DuckDB queries the files in place (<see cref="RunStage"/>): columnar, so the
 /// de-duplication reads only the key columns, and there is no text to re-parse. Written with
-/// Parquet.Net, uncompressed and without dictionaries: the files live for one run, and encoding
-/// them smaller costs more CPU than the disk saves.
+/// Parquet.Net, Snappy at its fastest level and without dictionaries: measured on 500,000 rows of 36
+/// text columns, Snappy cost no more CPU than no compression (1.3 s, against 0.9 s for formatting
+/// the same rows as CSV, which DuckDB then needed 8 CPU s per million rows to parse) and wrote a
+/// quarter of the bytes; dictionaries cost CPU for files that live for one run.
 /// </summary>
 internal static class StagingFile
 {
@@ -22,7 +24,8 @@ internal static class StagingFile
 
     private static readonly ParquetOptions Options = new()
     {
-        CompressionMethod = CompressionMethod.None,
+        CompressionMethod = CompressionMethod.Snappy,
+        CompressionLevel = System.IO.Compression.CompressionLevel.Fastest,
         DictionaryEncodingThreshold = 0,
     };
 
