@@ -45,10 +45,10 @@ internal static class LineageCommand
     {
         var target = EngineTarget.From(args);
         var engine = await target.OpenAsync(cancellationToken);
-        var rebuild = await engine.Runner.RebuildDerivedAsync("population", "derive-" + engine.Time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture), cancellationToken);
+        var rebuild = await engine.Runner.RebuildDerivedFromCurrentAsync("population", cancellationToken);
         if (rebuild is null)
         {
-            await stdout.WriteLineAsync("派生数据集未能重算，详情见日志；当前版本保持不变。");
+            await stdout.WriteLineAsync("派生数据集未能重算（实有人口尚未发布任何版本，或重算失败，详情见日志）；当前版本保持不变。");
             return CommandLine.Failed;
         }
         foreach (var (name, version) in rebuild.Published) await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"已发布 {name} v{version}"));

@@ -69,7 +69,19 @@ public sealed partial class IngestionRunner
             throw new DataHubException(FailureKind.Data, "VERSION_NOT_RETAINED", $"数据集“{schema.Title}”没有保留版本 v{version.ToString(CultureInfo.InvariantCulture)}",
                 dataset, $"用 datahub versions {dataset} 查看可回退的版本");
         datasetLock.Dispose();
-        await RebuildDerivedAsync(dataset, NewRunId(), cancellationToken);
+        await RebuildDerivedFromCurrentAsync(dataset, cancellationToken);
+    }
+
+    /// <summary>
+    /// Rebuilds the derived datasets from the current versions, outside any run (a rollback,
+    /// <c>datahub derive</c>). A derived version names the run it came from, which must be a recorded
+    /// run: it is the run that produced <paramref name="dataset"/>'s current version. Null when the
+    /// dataset has no current version or the rebuild failed (logged).
+    /// </summary>
+    public async Task<DerivedRebuild?> RebuildDerivedFromCurrentAsync(string dataset, CancellationToken cancellationToken)
+    {
+        var current = (await _catalog.Datasets.CurrentVersionsAsync(cancellationToken)).FirstOrDefault(v => v.Dataset == dataset);
+        return current is null ? null : await RebuildDerivedAsync(dataset, current.RunId, cancellationToken);
     }
 
     /// <summary>
