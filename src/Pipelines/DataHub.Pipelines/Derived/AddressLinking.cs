@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DataHub.Pipelines.Resolution;
 using DuckDB.NET.Data;
 
@@ -58,39 +59,75 @@ internal static class AddressLinking
             """);
     }
 
-    /// <summary>Pairs matched per chunk on every core (the matcher is read-only), appended in chunk order: memory stays one chunk.</summary>
+    /// <summary>
+    /// Pairs matched per chunk on every core (the matcher is read-only), appended in chunk order. The
+    /// reader fills the next chunk on its own thread while this one matches and appends the last:
+    /// reading and appending are one-threaded each, so overlapping them keeps both cores busy. At
+    /// most two chunks wait, so memory stays a few chunks.
+    /// </summary>
     private static void Append(DuckDBConnection reading, DuckDBAppender appender, AddressMatcher matcher, CancellationToken cancellationToken)
     {
         const int Chunk = 8192;
-        var pairs = new List<(string? Community, string? Text)>(Chunk);
-        var results = new (string? Certain, string? Candidate, string Kind, string? Place)[Chunk];
-        void Flush()
+        using var chunks = new BlockingCollection<List<(string? Community, string? Text)>>(boundedCapacity: 2);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() =>
         {
-            Parallel.For(0, pairs.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            try
             {
-                var (community, text) = pairs[i];
-                var match = matcher.Match(text, community, out var mainParsed);
-                var certain = match.IsCertain ? match.Address!.AddressCode : null;
-                results[i] = (certain, match.Kind == AddressMatchKind.Probable ? match.Address!.AddressCode : null, Kind(match.Kind), certain ?? PlaceKey(community, text, mainParsed));
-            });
-            for (var i = 0; i < pairs.Count; i++)
-            {
-                var (certain, candidate, kind, place) = results[i];
-                appender.CreateRow().AppendValue(pairs[i].Community).AppendValue(pairs[i].Text)
-                    .AppendValue(certain).AppendValue(candidate).AppendValue(kind).AppendValue(place).EndRow();
+                using var cmd = reading.CreateCommand();
+                cmd.CommandText = "SELECT DISTINCT community_code, address_text FROM address_records";
+                using var reader = cmd.ExecuteReader();
+                var pairs = new List<(string? Community, string? Text)>(Chunk);
+                while (reader.Read())
+                {
+                    pairs.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+                    if (pairs.Count < Chunk) continue;
+                    chunks.Add(pairs, stop.Token);
+                    pairs = new(Chunk);
+                }
+                if (pairs.Count > 0) chunks.Add(pairs, stop.Token);
             }
-            pairs.Clear();
-        }
-        using var cmd = reading.CreateCommand();
-        cmd.CommandText = "SELECT DISTINCT community_code, address_text FROM address_records";
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
+            finally
+            {
+                chunks.CompleteAdding();
+            }
+        }, CancellationToken.None);
+
+        var results = new (string? Certain, string? Candidate, string Kind, string? Place)[Chunk];
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            pairs.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
-            if (pairs.Count == Chunk) Flush();
+            foreach (var pairs in chunks.GetConsumingEnumerable(cancellationToken))
+            {
+                Parallel.For(0, pairs.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+                {
+                    var (community, text) = pairs[i];
+                    var match = matcher.Match(text, community, out var mainParsed);
+                    var certain = match.IsCertain ? match.Address!.AddressCode : null;
+                    results[i] = (certain, match.Kind == AddressMatchKind.Probable ? match.Address!.AddressCode : null, Kind(match.Kind), certain ?? PlaceKey(community, text, mainParsed));
+                });
+                for (var i = 0; i < pairs.Count; i++)
+                {
+                    var (certain, candidate, kind, place) = results[i];
+                    appender.CreateRow().AppendValue(pairs[i].Community).AppendValue(pairs[i].Text)
+                        .AppendValue(certain).AppendValue(candidate).AppendValue(kind).AppendValue(place).EndRow();
+                }
+            }
         }
-        Flush();
+        catch
+        {
+            // Unblock and end the reader before the connection it reads on goes away; this failure is the one reported.
+            stop.Cancel();
+            try
+            {
+                producer.Wait(CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+            }
+            throw;
+        }
+        // The reader's own failure (a DuckDB error) ends the chunks early: report it.
+        producer.GetAwaiter().GetResult();
     }
 
     /// <summary>
