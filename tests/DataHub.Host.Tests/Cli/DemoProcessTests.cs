@@ -80,6 +80,15 @@ public sealed class DemoProcessTests
             using (var refused = await http.GetAsync(new Uri(dashboard))) Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
             using var freshness = JsonDocument.Parse(await asSteward.GetStringAsync(new Uri(root + "Freshness")));
             Assert.Contains(freshness.RootElement.GetProperty("value").EnumerateArray(), r => r.ToString().Contains("population", StringComparison.Ordinal));
+
+            // The derived datasets are rebuilt once, after the fourth department: one version of the
+            // community profile, computed from all four (not one version per department).
+            using var lineage = JsonDocument.Parse(await asSteward.GetStringAsync(new Uri(root + "Lineage")));
+            var profileInputs = lineage.RootElement.GetProperty("value").EnumerateArray().Select(r => r.ToString())
+                .Where(r => r.Contains("\"community_profile\"", StringComparison.Ordinal)).ToList();
+            Assert.Equal(4, profileInputs.Count);
+            foreach (var department in (string[])["population", "housing", "enterprise", "health"])
+                Assert.Contains(profileInputs, r => r.Contains($"\"{department}\"", StringComparison.Ordinal));
         }
         finally
         {

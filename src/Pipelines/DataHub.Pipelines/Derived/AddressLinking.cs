@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DataHub.Pipelines.Resolution;
 using DuckDB.NET.Data;
 
@@ -18,13 +19,14 @@ internal static class AddressLinking
         var matcher = new AddressMatcher(StandardAddresses(conn));
         // A match depends only on the address text and the record's community, and the people of one
         // household share both: each distinct pair is matched once (on every core) and joined back to
-        // its records inside DuckDB, instead of parsing the same address once per resident.
+        // its records inside DuckDB, instead of parsing the same address once per resident. The records
+        // are a view over the inputs' Parquet files, read twice (pairs, then links) rather than copied
+        // into a table first: a scan of three columns costs less than materialising them.
         DerivedSql.Exec(conn, """
-            CREATE TABLE address_records AS
+            CREATE VIEW address_records AS
             SELECT 'population' AS dataset, record_id AS source_record_id, community_code, current_address AS address_text FROM population
             UNION ALL SELECT 'housing', record_id, community_code, address FROM housing
             UNION ALL SELECT 'enterprise', record_id, community_code, address FROM enterprise;
-            CREATE TABLE address_pairs AS SELECT DISTINCT community_code, address_text FROM address_records;
             CREATE TABLE address_pair_matches (community_code VARCHAR, address_text VARCHAR, address_code VARCHAR,
                 candidate_address_code VARCHAR, match_kind VARCHAR, place_key VARCHAR);
             """);
@@ -41,11 +43,12 @@ internal static class AddressLinking
             SELECT r.dataset, r.source_record_id, r.community_code, m.address_code, m.candidate_address_code, m.match_kind, m.place_key
             FROM address_records r JOIN address_pair_matches m
               ON m.community_code IS NOT DISTINCT FROM r.community_code AND m.address_text IS NOT DISTINCT FROM r.address_text;
-            DROP TABLE address_records; DROP TABLE address_pairs; DROP TABLE address_pair_matches;
+            DROP VIEW address_records; DROP TABLE address_pair_matches;
             """);
-        // The published table: one row per record, with the record's community and street.
+        // The published table, one row per record with the record's community and street: a view, so
+        // its rows are computed once, by the COPY that writes them.
         DerivedSql.Exec(conn, """
-            CREATE TABLE address_match AS
+            CREATE VIEW address_match AS
             WITH names AS (SELECT community_code, max(community_name) AS community_name FROM (
                 SELECT community_code, community_name FROM population UNION ALL SELECT community_code, community_name FROM housing
                 UNION ALL SELECT community_code, community_name FROM enterprise) GROUP BY community_code)
@@ -56,39 +59,75 @@ internal static class AddressLinking
             """);
     }
 
-    /// <summary>Pairs matched per chunk on every core (the matcher is read-only), appended in chunk order: memory stays one chunk.</summary>
+    /// <summary>
+    /// Pairs matched per chunk on every core (the matcher is read-only), appended in chunk order. The
+    /// reader fills the next chunk on its own thread while this one matches and appends the last:
+    /// reading and appending are one-threaded each, so overlapping them keeps both cores busy. At
+    /// most two chunks wait, so memory stays a few chunks.
+    /// </summary>
     private static void Append(DuckDBConnection reading, DuckDBAppender appender, AddressMatcher matcher, CancellationToken cancellationToken)
     {
         const int Chunk = 8192;
-        var pairs = new List<(string? Community, string? Text)>(Chunk);
-        var results = new (string? Certain, string? Candidate, string Kind, string? Place)[Chunk];
-        void Flush()
+        using var chunks = new BlockingCollection<List<(string? Community, string? Text)>>(boundedCapacity: 2);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() =>
         {
-            Parallel.For(0, pairs.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            try
             {
-                var (community, text) = pairs[i];
-                var match = matcher.Match(text, community);
-                var certain = match.IsCertain ? match.Address!.AddressCode : null;
-                results[i] = (certain, match.Kind == AddressMatchKind.Probable ? match.Address!.AddressCode : null, Kind(match.Kind), certain ?? PlaceKey(community, text));
-            });
-            for (var i = 0; i < pairs.Count; i++)
-            {
-                var (certain, candidate, kind, place) = results[i];
-                appender.CreateRow().AppendValue(pairs[i].Community).AppendValue(pairs[i].Text)
-                    .AppendValue(certain).AppendValue(candidate).AppendValue(kind).AppendValue(place).EndRow();
+                using var cmd = reading.CreateCommand();
+                cmd.CommandText = "SELECT DISTINCT community_code, address_text FROM address_records";
+                using var reader = cmd.ExecuteReader();
+                var pairs = new List<(string? Community, string? Text)>(Chunk);
+                while (reader.Read())
+                {
+                    pairs.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+                    if (pairs.Count < Chunk) continue;
+                    chunks.Add(pairs, stop.Token);
+                    pairs = new(Chunk);
+                }
+                if (pairs.Count > 0) chunks.Add(pairs, stop.Token);
             }
-            pairs.Clear();
-        }
-        using var cmd = reading.CreateCommand();
-        cmd.CommandText = "SELECT community_code, address_text FROM address_pairs";
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
+            finally
+            {
+                chunks.CompleteAdding();
+            }
+        }, CancellationToken.None);
+
+        var results = new (string? Certain, string? Candidate, string Kind, string? Place)[Chunk];
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            pairs.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
-            if (pairs.Count == Chunk) Flush();
+            foreach (var pairs in chunks.GetConsumingEnumerable(cancellationToken))
+            {
+                Parallel.For(0, pairs.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+                {
+                    var (community, text) = pairs[i];
+                    var match = matcher.Match(text, community, out var mainParsed);
+                    var certain = match.IsCertain ? match.Address!.AddressCode : null;
+                    results[i] = (certain, match.Kind == AddressMatchKind.Probable ? match.Address!.AddressCode : null, Kind(match.Kind), certain ?? PlaceKey(community, text, mainParsed));
+                });
+                for (var i = 0; i < pairs.Count; i++)
+                {
+                    var (certain, candidate, kind, place) = results[i];
+                    appender.CreateRow().AppendValue(pairs[i].Community).AppendValue(pairs[i].Text)
+                        .AppendValue(certain).AppendValue(candidate).AppendValue(kind).AppendValue(place).EndRow();
+                }
+            }
         }
-        Flush();
+        catch
+        {
+            // Unblock and end the reader before the connection it reads on goes away; this failure is the one reported.
+            stop.Cancel();
+            try
+            {
+                producer.Wait(CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+            }
+            throw;
+        }
+        // The reader's own failure (a DuckDB error) ends the chunks early: report it.
+        producer.GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -96,11 +135,12 @@ internal static class AddressLinking
     /// estate, building, unit, room) within its community, so notes, quotes or line breaks typed
     /// into one record do not split a household; the normalised text when nothing parses.
     /// </summary>
-    private static string? PlaceKey(string? community, string? text)
+    /// <param name="mainParsed">The parse of the text without its note, when the matcher made it (else parsed here).</param>
+    private static string? PlaceKey(string? community, string? text, ParsedAddress? mainParsed)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         text = AddressMatcher.WithoutNote(text) ?? text;
-        var parsed = ChineseAddressParser.Parse(text);
+        var parsed = mainParsed ?? ChineseAddressParser.Parse(text);
         return parsed.HasNoPlace ? "text:" + community + ":" + ChineseAddressParser.Normalize(text) : "place:" + community + ":" + parsed.PlaceKey;
     }
 

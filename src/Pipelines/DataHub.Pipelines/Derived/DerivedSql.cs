@@ -46,10 +46,26 @@ internal static class DerivedSql
             """);
     }
 
+    /// <summary>
+    /// <c>person_link</c> as a view: only published, so its rows are computed once, by the COPY that
+    /// writes them, instead of being materialised first.
+    /// </summary>
     public static void PersonLink(DuckDBConnection conn, bool probableColumns)
     {
+        // Different ID numbers but the same name, birth date and community: listed as probable for a
+        // person to check, never merged (both single-side rows stay).
+        var probable = !probableColumns ? "" : $"""
+
+            UNION ALL
+            SELECT {Id("person_link", "p.record_id || '|' || h.record_id || '|probable'")}, {Id("person", "p.record_id || '|' || h.record_id")},
+                   p.record_id, h.record_id, 'probable', p.community_code, p.community_name, p.street_code
+            FROM population p JOIN health h ON h.name = p.name AND h.birth_date = p.birth_date AND h.community_code = p.community_code
+            WHERE h.record_id <> p.record_id
+              AND NOT EXISTS (SELECT 1 FROM health x WHERE x.record_id = p.record_id)
+              AND NOT EXISTS (SELECT 1 FROM population y WHERE y.record_id = h.record_id)
+            """;
         Exec(conn, $"""
-            CREATE TABLE person_link AS
+            CREATE VIEW person_link AS
             SELECT {Id("person_link", "coalesce(p.record_id, '') || '|' || coalesce(h.record_id, '')")} AS record_id,
                    coalesce(p.record_id, h.record_id) AS person_id, p.record_id AS population_record_id, h.record_id AS health_record_id,
                    CASE WHEN p.record_id IS NOT NULL AND h.record_id IS NOT NULL THEN 'exact'
@@ -57,19 +73,7 @@ internal static class DerivedSql
                    coalesce(p.community_code, h.community_code) AS community_code,
                    coalesce(p.community_name, h.community_name) AS community_name,
                    coalesce(p.street_code, h.street_code) AS street_code
-            FROM population p FULL OUTER JOIN health h ON h.record_id = p.record_id
-            """);
-        if (!probableColumns) return;
-        // Different ID numbers but the same name, birth date and community: listed as probable for a
-        // person to check, never merged (both single-side rows stay).
-        Exec(conn, $"""
-            INSERT INTO person_link
-            SELECT {Id("person_link", "p.record_id || '|' || h.record_id || '|probable'")}, {Id("person", "p.record_id || '|' || h.record_id")},
-                   p.record_id, h.record_id, 'probable', p.community_code, p.community_name, p.street_code
-            FROM population p JOIN health h ON h.name = p.name AND h.birth_date = p.birth_date AND h.community_code = p.community_code
-            WHERE h.record_id <> p.record_id
-              AND NOT EXISTS (SELECT 1 FROM health x WHERE x.record_id = p.record_id)
-              AND NOT EXISTS (SELECT 1 FROM population y WHERE y.record_id = h.record_id)
+            FROM population p FULL OUTER JOIN health h ON h.record_id = p.record_id{probable}
             """);
     }
 

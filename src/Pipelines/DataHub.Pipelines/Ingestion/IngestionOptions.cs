@@ -78,4 +78,12 @@ public sealed record RunRequest
 
     /// <summary>Told the stage and rows read after every batch (a terminal's progress line); null for none.</summary>
     public IProgress<RunProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// Leave the derived rebuild to the caller, which runs several sources back to back and rebuilds
+    /// once after the last (<see cref="IngestionRunner.RebuildDerivedAsync(string, string, CancellationToken)"/>):
+    /// every rebuild reads all the inputs, so one per run of a batch repeats the same work. Off by
+    /// default: a single run rebuilds after its publish.
+    /// </summary>
+    public bool DeferDerived { get; init; }
 }

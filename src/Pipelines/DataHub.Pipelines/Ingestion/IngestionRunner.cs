@@ -198,8 +198,11 @@ public sealed partial class IngestionRunner
             await ApplyRetentionAsync(schema.Name, cancellationToken);
             timings.Mark(RunTimings.QualityDataset);
             await PublishQualityAsync(schema.Name, runId, cancellationToken);
-            timings.Mark(RunTimings.Derived);
-            await RebuildDerivedAsync(schema.Name, runId, timings, cancellationToken);
+            if (!request.DeferDerived)
+            {
+                timings.Mark(RunTimings.Derived);
+                await RebuildDerivedAsync(schema.Name, runId, timings, cancellationToken);
+            }
             timings.Stop();
             return report with { Timings = timings.Snapshot(), CpuTimings = timings.CpuSnapshot() };
         }

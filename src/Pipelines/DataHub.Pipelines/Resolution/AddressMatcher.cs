@@ -58,14 +58,28 @@ public sealed class AddressMatcher
     /// The record's own community, when it has one: of several candidates of a tier, the one in that
     /// community is taken (the same estate and room number exist in many communities).
     /// </param>
-    public AddressMatch Match(string? freeText, string? communityCode = null)
+    public AddressMatch Match(string? freeText, string? communityCode = null) => Match(freeText, communityCode, out _);
+
+    /// <summary>
+    /// <see cref="Match(string?, string?)"/>, also giving the parse of the address without its note
+    /// (<see cref="WithoutNote"/>, else the whole text) when the match made it, null when it did not
+    /// (an exact or empty text, or no standard address at all): the derived rebuild reads the
+    /// dwelling from it rather than parsing the same text twice.
+    /// </summary>
+    internal AddressMatch Match(string? freeText, string? communityCode, out ParsedAddress? mainParsed)
     {
+        mainParsed = null;
         // No standard address known (no address or housing dataset yet): nothing can match, and
         // parsing every text to find that out is most of a derived rebuild's time.
         if (_byText.Count == 0) return AddressMatch.NoMatch;
-        var match = MatchText(freeText, communityCode);
+        var match = MatchText(freeText, communityCode, out var parsed);
         // "…301室,出租屋": a note typed after a comma is not part of the address.
-        return match.Kind == AddressMatchKind.None && WithoutNote(freeText) is { } main ? MatchText(main, communityCode) : match;
+        if (WithoutNote(freeText) is not { } main)
+        {
+            mainParsed = parsed;
+            return match;
+        }
+        return match.Kind == AddressMatchKind.None ? MatchText(main, communityCode, out mainParsed) : match;
     }
 
     /// <summary>The text before the first comma, when a note follows it; null when there is none.</summary>
@@ -76,12 +90,14 @@ public sealed class AddressMatcher
         return comma > 0 ? text[..comma] : null;
     }
 
-    private AddressMatch MatchText(string? freeText, string? communityCode)
+    private AddressMatch MatchText(string? freeText, string? communityCode, out ParsedAddress? parsed)
     {
+        parsed = null;
         if (string.IsNullOrWhiteSpace(freeText)) return AddressMatch.NoMatch;
-        if (Unique(_byText, ChineseAddressParser.Normalize(freeText), communityCode) is { } exact) return new(AddressMatchKind.Exact, exact);
+        var normalized = ChineseAddressParser.Normalize(freeText);
+        if (Unique(_byText, normalized, communityCode) is { } exact) return new(AddressMatchKind.Exact, exact);
 
-        var parsed = ChineseAddressParser.Parse(freeText);
+        parsed = ChineseAddressParser.ParseNormalized(normalized);
         if (parsed.HasNoPlace) return AddressMatch.NoMatch;
         if (Unique(_byPlace, parsed.PlaceKey, communityCode) is { } normalised) return new(AddressMatchKind.Normalised, normalised);
         if (parsed.Road is not null && parsed.DoorNo is not null && Unique(_byPlaceWithoutArea, parsed.PlaceKeyWithoutArea, communityCode) is { } withoutArea)

@@ -31,5 +31,7 @@ public sealed record ParsedAddress(
     /// <summary>True when nothing of the place part was recognised.</summary>
     public bool HasNoPlace => Road is null && DoorNo is null && ResidentialArea is null && Building is null && Unit is null && Room is null;
 
-    private static string Join(params string?[] parts) => string.Join("|", parts.Select(p => p ?? ""));
+    // Null parts are empty between the separators; no array or enumerator per key (one key per address of a rebuild).
+    private static string Join(string? road, string? door, string? area, string? building, string? unit, string? room) =>
+        $"{road}|{door}|{area}|{building}|{unit}|{room}";
 }
