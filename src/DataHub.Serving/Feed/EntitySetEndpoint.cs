@@ -169,15 +169,20 @@ internal static class EntitySetEndpoint
             // The page statement's text depends on the window's answer, so it is built here.
             var (statement, keys) = PageSql.Page(query, sorted?.Files ?? dataset.ParquetFiles, scope, context.Options.Secret,
                 plan.Fetch, plan.Offset, bound, presorted: sorted is not null);
-            using var reader = DuckDbCommands.Reader(session.Command(statement), ct);
+            // Read straight from DuckDB's vectors when the statement and its column types allow it,
+            // else (and on any failure, which DuckDB.NET then reports as usual) through DuckDB.NET's reader.
+            using var native = NativeResult.TryExecute(session, statement, (i, type) => JsonPageWriter.Accepts(query.Select, i, type), ct);
+            using var reader = native is null ? DuckDbCommands.Reader(session.Command(statement), ct) : null;
             var executed = Stopwatch.GetTimestamp();
             outcome.Timings.Execute = Stopwatch.GetElapsedTime(started, executed).TotalMilliseconds;
 
             var buffer = new PooledBuffer();
             try
             {
-                var written = JsonPageWriter.Write(buffer, reader, query.Select, keys.Count, contextUrl, total, plan,
-                    dataset.Version, query.Fingerprint, t => NextLink.Build(serviceRoot, route, raw, context.Tokens.Encode(t)), maxBytes, ct);
+                Func<SkipToken, Uri> link = t => NextLink.Build(serviceRoot, route, raw, context.Tokens.Encode(t));
+                var written = native is not null
+                    ? JsonPageWriter.Write(buffer, native, query.Select, keys.Count, contextUrl, total, plan, dataset.Version, query.Fingerprint, link, maxBytes, ct)
+                    : JsonPageWriter.Write(buffer, reader!, query.Select, keys.Count, contextUrl, total, plan, dataset.Version, query.Fingerprint, link, maxBytes, ct);
                 outcome.Timings.Write = Stopwatch.GetElapsedTime(executed).TotalMilliseconds;
                 outcome.RowsReturned = written.Rows;
                 return new PageBody(buffer, written.Rows);
