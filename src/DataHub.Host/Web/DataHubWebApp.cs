@@ -110,6 +110,7 @@ public static class DataHubWebApp
         });
 
         var app = builder.Build();
+        app.UseLiveFirst();
         if (options.TrustedProxies.Count > 0) app.UseForwardedHeaders();
         app.UseResponseCompression();
         app.UseAuthentication();
