@@ -30,6 +30,7 @@ internal static partial class FeedEndpoints
             o.ServerTiming = options.ServerTiming;
             o.MaxConcurrentRequests = options.MaxConcurrentFeedRequests;
             o.QueryWorkers = options.QueryWorkers;
+            o.WorkerNice = options.DuckDbWorkerNice;
             o.MaxConcurrentDownloads = options.MaxConcurrentDownloads;
             o.DownloadTimeout = options.DownloadTimeout;
             o.Secret = Convert.ToHexStringLower(SecretFiles.LoadOrCreate(engine.Data.ServingSecretPath));

@@ -27,12 +27,13 @@ public sealed class DuckDbEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        WorkerNice = options.WorkerNice;
         root = new DuckDBConnection("DataSource=:memory:");
         try
         {
             // DuckDB starts its own threads when the database opens and when threads is set: from a
             // thread of lowered priority, so they inherit it (see WorkerPriority).
-            WorkerPriority.RunLowered(() => Configure(options));
+            WorkerPriority.RunLowered(options.WorkerNice, () => Configure(options));
         }
         catch (DuckDBException ex)
         {
@@ -47,6 +48,9 @@ public sealed class DuckDbEngine : IDisposable
         sorts = new WorkerLane(this, "sort", 1, 8, options.SortedCopyTimeout, options.SortedCopyTimeout * 8);
         SortedCopies = new SortedCopies(this, options);
     }
+
+    /// <summary>Nice value the workers add to their own on Linux (<see cref="ServingOptions.WorkerNice"/>).</summary>
+    internal int WorkerNice { get; }
 
     private void Configure(ServingOptions options)
     {

@@ -3,22 +3,19 @@ using System.Runtime.InteropServices;
 namespace DataHub.Serving.Engine;
 
 /// <summary>
-/// DuckDB's work runs at a lower CPU scheduling priority than the web's threads: under a crowd of
-/// clients the query workers (and DuckDB's own threads) keep both cores busy, and at equal priority
-/// a health check or a quick 503 waited its turn behind them (a /health/live p95 of 90 ms, maximum
-/// 139 ms, with 200 clients paging). On Linux the thread's nice value is raised (any process may
+/// DuckDB's work at a lower CPU scheduling priority than the web's threads, when
+/// <see cref="ServingOptions.WorkerNice"/> asks for it: under a crowd of clients the query workers
+/// (and DuckDB's own threads) keep both cores busy, and at equal priority a health check or a quick
+/// 503 waits its turn behind them. On Linux the thread's nice value is raised (any process may
 /// lower its own threads' priority; .NET's Thread.Priority does not reach the scheduler there).
 /// Elsewhere nothing changes. A failure is ignored: priority is a preference, not a requirement.
 /// </summary>
 internal static partial class WorkerPriority
 {
-    /// <summary>How much nicer than the web's threads: about a third of their CPU share when both want it.</summary>
-    public const int Nice = 5;
-
-    /// <summary>Lowers the calling thread's priority (threads it starts inherit it on Linux).</summary>
-    public static void LowerCurrentThread()
+    /// <summary>Lowers the calling thread's priority by <paramref name="nice"/> (threads it starts inherit it on Linux).</summary>
+    public static void LowerCurrentThread(int nice)
     {
-        if (!OperatingSystem.IsLinux()) return;
+        if (nice <= 0 || !OperatingSystem.IsLinux()) return;
         try
         {
             // PRIO_PROCESS with a thread id addresses that thread. Relative to the thread's own nice
@@ -27,7 +24,7 @@ internal static partial class WorkerPriority
             Marshal.SetLastPInvokeError(0);
             var current = GetPriority(0, tid);
             if (current == -1 && Marshal.GetLastPInvokeError() != 0) return;
-            SetPriority(0, tid, Math.Min(19, current + Nice));
+            SetPriority(0, tid, Math.Min(19, current + nice));
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -35,12 +32,17 @@ internal static partial class WorkerPriority
     }
 
     /// <summary>Runs <paramref name="action"/> on a new thread of lowered priority and waits for it: threads DuckDB starts there inherit the priority.</summary>
-    public static void RunLowered(Action action)
+    public static void RunLowered(int nice, Action action)
     {
+        if (nice <= 0 || !OperatingSystem.IsLinux())
+        {
+            action();
+            return;
+        }
         Exception? failure = null;
         var thread = new Thread(() =>
         {
-            LowerCurrentThread();
+            LowerCurrentThread(nice);
             try
             {
                 action();

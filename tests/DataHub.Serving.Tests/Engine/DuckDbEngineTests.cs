@@ -24,12 +24,12 @@ public sealed class DuckDbEngineTests(TestLake lake) : IClassFixture<TestLake>
     }
 
     [Fact]
-    public void Workers_RunAtLowerPriorityThanTheThreadThatStartedThem_OnLinux()
+    public void Workers_WithWorkerNice_RunAtLowerPriorityThanTheThreadThatStartedThem_OnLinux()
     {
         if (!OperatingSystem.IsLinux()) return;
         var mine = Nice(File.ReadAllText("/proc/thread-self/stat"));
-        var expected = Math.Min(19, mine + WorkerPriority.Nice);
-        using var engine = new DuckDbEngine(new ServingOptions { Secret = TestLake.Secret, QueryWorkers = 3, MaxConcurrentDownloads = 1 });
+        var expected = Math.Min(19, mine + 5);
+        using var engine = new DuckDbEngine(new ServingOptions { Secret = TestLake.Secret, QueryWorkers = 3, MaxConcurrentDownloads = 1, WorkerNice = 5 });
 
         // .NET names the native threads (15 characters: "DataHub DuckDB "); 3 query, 1 download, 1 sort worker of this engine at least.
         var workers = Directory.GetDirectories("/proc/self/task")
