@@ -31,9 +31,9 @@ public sealed partial class ServingOptions
     /// Nice value added to the query, download and sort workers and to DuckDB's own threads on Linux
     /// (elsewhere ignored), so the web's threads (health checks, quick 503s) win the CPU from them.
     /// Default 0 (off): nice is relative to every process on the machine, so on a shared host it
-    /// also gives the feed's DuckDB work away to other programs (measured: a community page went from
-    /// 0.6× to 1.1× of the textbook stack's time while other processes kept the CPU busy). Consider
-    /// 3-5 on a node of its own.
+    /// also gives the feed's DuckDB work away to other programs (one feed-http run at +5 on the shared
+    /// development machine: a community page at 1.1× of the textbook stack's time, against 0.6× in the
+    /// run before it without). Consider 3-5 on a node of its own.
     /// </summary>
     public int WorkerNice { get; set; }
 
