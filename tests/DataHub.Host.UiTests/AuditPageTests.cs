@@ -36,7 +36,7 @@ public sealed class AuditPageTests(UiServer server)
         var urls = new List<string>();
         await using var browser = await server.NewBrowserAsync();
         var page = await browser.SignInAsync("steward", steward.Password);
-        await page.WaitForURLAsync(server.BaseUri.ToString());
+        await browser.ArriveAtAsync(server.BaseUri.ToString(), "auditpage-38");
         page.Request += (_, r) => urls.Add(r.Url);
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "审计日志" }).ClickAsync();
         var probe = page.Locator("#failed-logins tr", new() { HasText = "nobody-probe" });

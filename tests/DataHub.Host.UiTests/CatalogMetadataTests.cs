@@ -21,7 +21,7 @@ public sealed class CatalogMetadataTests(UiServer server)
         var before = (await server.Engine.Catalog.Metadata.GetAsync("population", default))!.Version;
         await using var browser = await server.NewBrowserAsync();
         var page = await browser.SignInAsync("steward", server.Credential("steward").Password);
-        await page.WaitForURLAsync(server.BaseUri.ToString());
+        await browser.ArriveAtAsync(server.BaseUri.ToString(), "catalogmetadata-23");
         // The theme is not in the catalog yet: the search finds nothing.
         await page.GetByLabel("搜索").FillAsync(Theme);
         await page.GetByRole(AriaRole.Button, new() { Name = "搜索" }).ClickAsync();

@@ -12,7 +12,7 @@ public sealed class CsrfTests(UiServer server)
     {
         await using var browser = await server.NewBrowserAsync();
         var page = await browser.SignInAsync("steward", server.Credential("steward").Password);
-        await page.WaitForURLAsync(server.BaseUri.ToString());
+        await browser.ArriveAtAsync(server.BaseUri.ToString(), "csrf-14");
         await page.GotoAsync("/principals");
         Assert.Equal(1, await page.Locator("form[method=post] input[name=__csrf]").First.CountAsync());
 

@@ -17,7 +17,7 @@ public sealed partial class DatasetPageTests(UiServer server)
     {
         await using var browser = await server.NewBrowserAsync();
         var page = await browser.SignInAsync("steward", server.Credential("steward").Password);
-        await page.WaitForURLAsync(server.BaseUri.ToString());
+        await browser.ArriveAtAsync(server.BaseUri.ToString(), "datasetpage-19");
         await page.GotoAsync("/datasets/population");
 
         foreach (var heading in new[] { "目录信息", "在 Excel 中打开", "各社区记录数（当前版本，您的范围内）", "版本", "运行记录（最近 20 次）" })

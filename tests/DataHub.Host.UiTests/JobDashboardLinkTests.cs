@@ -17,7 +17,7 @@ public sealed class JobDashboardLinkTests(UiServer server)
     {
         await using var browser = await server.NewBrowserAsync();
         var page = await browser.SignInAsync(user, server.Credential(user).Password);
-        await page.WaitForURLAsync(server.BaseUri.ToString());
+        await browser.ArriveAtAsync(server.BaseUri.ToString(), "jobdashboardlink-19");
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "任务面板" }).ClickAsync();
         await page.WaitForURLAsync("**/hangfire**");
         await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("DataHub 作业"));

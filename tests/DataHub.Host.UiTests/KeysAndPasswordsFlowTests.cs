@@ -22,7 +22,7 @@ public sealed class KeysAndPasswordsFlowTests(UiServer server)
 
         await using var browser = await server.NewBrowserAsync();
         var page = await browser.SignInAsync("steward", server.Credential("steward").Password);
-        await page.WaitForURLAsync(server.BaseUri.ToString());
+        await browser.ArriveAtAsync(server.BaseUri.ToString(), "keysandpasswordsflow-24");
         page.Request += (_, r) => urls.Add(r.Url);
         await page.GotoAsync("/principals");
 

@@ -36,7 +36,7 @@ public sealed class OpenListFlowTests(UiServer server)
         await using (var browser = await server.NewBrowserAsync())
         {
             var page = await browser.SignInAsync("steward", server.Credential("steward").Password);
-            await page.WaitForURLAsync(server.BaseUri.ToString());
+            await browser.ArriveAtAsync(server.BaseUri.ToString(), "openlistflow-38");
             await page.GotoAsync("/open-list");
             var row = page.Locator("tr", new() { HasText = "qingma-community" }).Filter(new() { HasText = "申请中" });
             await row.GetByRole(AriaRole.Button).Filter(new() { HasText = "批准" }).ClickAsync();
@@ -86,7 +86,7 @@ public sealed class OpenListFlowTests(UiServer server)
         await using (var browser = await server.NewBrowserAsync())
         {
             var page = await browser.SignInAsync("steward", server.Credential("steward").Password);
-            await page.WaitForURLAsync(server.BaseUri.ToString());
+            await browser.ArriveAtAsync(server.BaseUri.ToString(), "openlistflow-88");
             await page.GotoAsync("/open-list");
             var row = page.Locator("tr", new() { HasText = street.Name }).Filter(new() { HasText = "申请中" });
             await row.GetByRole(AriaRole.Button).Filter(new() { HasText = "驳回" }).ClickAsync();
@@ -128,7 +128,7 @@ public sealed class OpenListFlowTests(UiServer server)
         await using (var stewardBrowser = await server.NewBrowserAsync())
         {
             var page = await stewardBrowser.SignInAsync("steward", server.Credential("steward").Password);
-            await page.WaitForURLAsync(server.BaseUri.ToString());
+            await stewardBrowser.ArriveAtAsync(server.BaseUri.ToString(), "openlistflow-130");
             await page.GotoAsync("/principals");
             await page.GetByRole(AriaRole.Button, new() { Name = "停用 to-disable" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("立即失效");

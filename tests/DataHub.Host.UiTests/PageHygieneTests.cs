@@ -54,7 +54,7 @@ public sealed class PageHygieneTests(UiServer server)
         Assert.Equal("password", await page.EvaluateAsync<string>("() => document.activeElement.type"));
         await page.Keyboard.TypeAsync(server.Credential("steward").Password);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(server.BaseUri.ToString());
+        await browser.ArriveAtAsync(server.BaseUri.ToString(), "keyboard-signin");
 
         // The skip link is the first stop and moves focus to the content.
         await page.Keyboard.PressAsync("Tab");

@@ -14,7 +14,7 @@ public sealed class PrincipalFlowTests(UiServer server)
     {
         await using var browser = await server.NewBrowserAsync();
         var page = await browser.SignInAsync("steward", server.Credential("steward").Password);
-        await page.WaitForURLAsync(server.BaseUri.ToString());
+        await browser.ArriveAtAsync(server.BaseUri.ToString(), "principalflow-16");
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "用户与密钥" }).ClickAsync();
 
         await page.GetByLabel("用户名（登录用）").FillAsync("new-worker");
@@ -73,7 +73,7 @@ public sealed class PrincipalFlowTests(UiServer server)
     {
         await using var browser = await server.NewBrowserAsync();
         var page = await browser.SignInAsync("steward", server.Credential("steward").Password);
-        await page.WaitForURLAsync(server.BaseUri.ToString());
+        await browser.ArriveAtAsync(server.BaseUri.ToString(), "principalflow-75");
         await page.GotoAsync("/principals");
         await page.GetByLabel("用户名（登录用）").FillAsync("bad-scope");
         await page.GetByLabel("显示名称").FillAsync("错误范围");

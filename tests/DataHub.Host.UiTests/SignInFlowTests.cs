@@ -28,7 +28,7 @@ public sealed partial class SignInFlowTests(UiServer server)
     {
         await using var browser = await server.NewBrowserAsync();
         var page = await browser.SignInAsync("steward", server.Credential("steward").Password);
-        await page.WaitForURLAsync(server.BaseUri.ToString());
+        await browser.ArriveAtAsync(server.BaseUri.ToString(), "signinflow-30");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "数据目录" })).ToBeVisibleAsync();
 
         await page.GetByLabel("搜索").FillAsync("户籍地址"); // a field only the population dataset has

@@ -155,7 +155,18 @@ public sealed class Browser(IBrowserContext context, UiServer server) : IAsyncDi
 
     public IBrowserContext Context => context;
 
-    public async Task<IPage> PageAsync() => _page ??= await context.NewPageAsync();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IRequest, DateTimeOffset> _pending = new();
+
+    public async Task<IPage> PageAsync()
+    {
+        if (_page is not null) return _page;
+        _page = await context.NewPageAsync();
+        // Requests still open, for the failure message of ArriveAtAsync.
+        _page.Request += (_, r) => _pending[r] = DateTimeOffset.UtcNow;
+        _page.RequestFinished += (_, r) => _pending.TryRemove(r, out DateTimeOffset _);
+        _page.RequestFailed += (_, r) => _pending.TryRemove(r, out DateTimeOffset _);
+        return _page;
+    }
 
     /// <summary>Signs in through the form, as a person would: type the name and password, press the button.</summary>
     public async Task<IPage> SignInAsync(string user, string password)
@@ -166,6 +177,27 @@ public sealed class Browser(IBrowserContext context, UiServer server) : IAsyncDi
         await page.GetByLabel("密码").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
         return page;
+    }
+
+    /// <summary>
+    /// Waits for the page to arrive at <paramref name="url"/>; when it does not, fails with where the
+    /// page is instead, its alert text and a screenshot (<c>failed-&lt;name&gt;.png</c>), so a failure
+    /// on a busy CI machine says what the browser showed rather than only "timeout".
+    /// </summary>
+    public async Task ArriveAtAsync(string url, string name)
+    {
+        var page = await PageAsync();
+        try
+        {
+            await page.WaitForURLAsync(url);
+        }
+        catch (TimeoutException)
+        {
+            var alert = await page.Locator("[role=alert]").AllInnerTextsAsync();
+            await ScreenshotAsync("failed-" + name);
+            var open = string.Join(", ", _pending.Select(p => $"{p.Key.Method} {p.Key.Url} since {p.Value:HH:mm:ss.fff}"));
+            Assert.Fail($"Expected the page at {url}; it is at {page.Url} (title \"{await page.TitleAsync()}\", alerts: {string.Join(" | ", alert)}, requests still open: {open}). Screenshot: failed-{name}.png");
+        }
     }
 
     public async Task SignOutAsync()
