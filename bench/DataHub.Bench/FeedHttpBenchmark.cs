@@ -151,7 +151,8 @@ internal static class FeedHttpBenchmark
         }
 
         // Extractions following nextLinks.
-        var streetDh = await ExtractAsync(plain, dh, "Population", "maqun-street", runs: 3, ct);
+        var streetStages = new List<string>();
+        var streetDh = await ExtractAsync(plain, dh, "Population", "maqun-street", runs: 3, ct, streetStages);
         var streetTb = await ExtractAsync(plain, tb, "Residents", Street, runs: 3, ct);
         await log.WriteLineAsync($"[{export.Rows:N0} rows] street extraction: DataHub {streetDh.RowsPerSecond:N0} rows/s, textbook {streetTb.RowsPerSecond:N0} rows/s");
         var parallelDh = await ParallelExtractAsync(plain, dh, "Population", communities.Select(c => "bench-" + c.Code).ToList(), ct);
@@ -173,7 +174,7 @@ internal static class FeedHttpBenchmark
         await dataHub.StopAsync(ct);
         await textbook.StopAsync(ct);
 
-        return Markdown(export.Rows, current.RowCount, loadSeconds, args, rows, stages, countStages, communityPage, communityCount, duckPage, streetDh, streetTb, duckCsv, parallelDh, parallelTb, loadDh, loadTb, overload);
+        return Markdown(export.Rows, current.RowCount, loadSeconds, args, rows, stages, countStages, streetStages, communityPage, communityCount, duckPage, streetDh, streetTb, duckCsv, parallelDh, parallelTb, loadDh, loadTb, overload);
     }
 
     private static string BoundAddress(WebApplication app) =>
@@ -215,10 +216,14 @@ internal static class FeedHttpBenchmark
         return doc.RootElement.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Array ? v.GetArrayLength() : 0;
     }
 
-    private static string? NextLink(byte[] body)
+    /// <summary>A page's rows and nextLink, from one parse of its body (what any client must do once).</summary>
+    private static (long Rows, string? NextLink) ReadPage(byte[] body)
     {
+        if (body.Length == 0 || body[0] != (byte)'{') return (0, null);
         using var doc = JsonDocument.Parse(body);
-        return doc.RootElement.TryGetProperty("@odata.nextLink", out var n) ? n.GetString() : null;
+        var root = doc.RootElement;
+        var rows = root.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Array ? v.GetArrayLength() : 0;
+        return (rows, root.TryGetProperty("@odata.nextLink", out var n) ? n.GetString() : null);
     }
 
     private static string Truncate(byte[] body)
@@ -232,27 +237,28 @@ internal static class FeedHttpBenchmark
         public double RowsPerSecond => Rows / Seconds;
     }
 
-    private static async Task<(long Rows, int Errors)> FollowAsync(HttpClient client, Side side, string relative, string who, CancellationToken ct)
+    private static async Task<(long Rows, int Errors)> FollowAsync(HttpClient client, Side side, string relative, string who, CancellationToken ct, List<string>? timings = null)
     {
         long rows = 0;
         var next = relative;
         var errors = 0;
         for (var page = 0; page < 100_000 && next is not null; page++)
         {
-            var (_, status, body, _) = await SendAsync(client, side, next, who, ct);
+            var (_, status, body, timing) = await SendAsync(client, side, next, who, ct);
             if (status != 200)
             {
                 errors++;
                 break;
             }
-            rows += CountRows(body);
-            var link = NextLink(body);
+            if (timing is not null) timings?.Add(timing);
+            var (pageRows, link) = ReadPage(body);
+            rows += pageRows;
             next = link is null ? null : link[side.Root.AbsoluteUri.Length..];
         }
         return (rows, errors);
     }
 
-    private static async Task<Extraction> ExtractAsync(HttpClient client, Side side, string set, string who, int runs, CancellationToken ct)
+    private static async Task<Extraction> ExtractAsync(HttpClient client, Side side, string set, string who, int runs, CancellationToken ct, List<string>? timings = null)
     {
         var times = new List<double>();
         long rows = 0;
@@ -260,7 +266,7 @@ internal static class FeedHttpBenchmark
         for (var run = 0; run < runs + 1; run++)
         {
             var watch = Stopwatch.StartNew();
-            var (r, e) = await FollowAsync(client, side, set, who, ct);
+            var (r, e) = await FollowAsync(client, side, set, who, ct, run > 0 ? timings : null);
             if (run > 0) times.Add(watch.Elapsed.TotalSeconds);
             rows = r;
             errors += e;
@@ -405,7 +411,7 @@ internal static class FeedHttpBenchmark
         return new Extraction(rows, Stats.Median(times), 0);
     }
 
-    private static string Markdown(int exportRows, long publishedRows, double loadSeconds, BenchArgs args, List<Row> rows, List<string> stages, List<string> countStages,
+    private static string Markdown(int exportRows, long publishedRows, double loadSeconds, BenchArgs args, List<Row> rows, List<string> stages, List<string> countStages, List<string> streetStages,
         double communityPage, double communityCount, double duckPage, Extraction streetDh, Extraction streetTb, Extraction duckCsv,
         Extraction parallelDh, Extraction parallelTb, Load loadDh, Load loadTb, Load overload)
     {
@@ -430,17 +436,19 @@ internal static class FeedHttpBenchmark
         Line();
         if (stages.Count > 0)
         {
-            Line($"**Where a community page's and a community `$count`'s time goes** (DataHub, medians of the timed runs, every stage from the `Server-Timing` header the host sends: authentication and the audit reservation measured by the host, the others by the serving layer):");
+            Line($"**Where a community page's, a community `$count`'s and a street extraction page's time goes** (DataHub, medians of the timed runs, every stage from the `Server-Timing` header the host sends: authentication and the audit reservation measured by the host, the others by the serving layer; street pages: every page of the timed extractions, {streetStages.Count} pages of up to 5,000 rows):");
             Line();
-            Line($"| stage | page, median ms | `$count`, median ms |");
-            Line($"|---|---:|---:|");
+            Line($"| stage | page, median ms | `$count`, median ms | street page, median ms |");
+            Line($"|---|---:|---:|---:|");
             foreach (var (name, label) in new[] { ("auth", "authentication (Basic; verified credentials cached per principals-change counter)"), ("model", "catalog lookup (memory), skiptoken, scope, cached model"), ("plan", "parse options, complexity budget, SQL"), ("queue", "wait for a query worker"), ("sql", "DuckDB execution (count, window, page)"), ("write", "rows read and written as JSON"), ("audit", "audit reservation (journal append, before the first byte)") })
             {
                 var page = Stats.Median(stages.Select(s => ParseTiming(s, name)).ToList());
                 var count = countStages.Count == 0 ? double.NaN : Stats.Median(countStages.Select(s => ParseTiming(s, name)).ToList());
-                Line($"| {label} | {page:0.000} | {count:0.000} |");
+                var street = streetStages.Count == 0 ? double.NaN : Stats.Median(streetStages.Select(s => ParseTiming(s, name)).ToList());
+                Line($"| {label} | {page:0.000} | {count:0.000} | {street:0.000} |");
             }
-            Line($"| client total (HTTP, Kestrel, all of the above) | {communityPage:0.000} | {communityCount:0.000} |");
+            var streetPage = streetStages.Count == 0 ? double.NaN : streetDh.Seconds * 1000 * 3 / streetStages.Count;
+            Line($"| client total (HTTP, Kestrel, all of the above; street: extraction time ÷ pages, the client's JSON parse included) | {communityPage:0.000} | {communityCount:0.000} | {streetPage:0.000} |");
             Line();
         }
         Line($"**{LoadClients} concurrent clients for {args.LoadSeconds} s** (community pages of 1,000 rows over 20 communities; the clients run in a process of their own and the health probe in another; peak working set of the process that hosts both servers), then {OverloadClients} clients on DataHub alone:");

@@ -36,6 +36,13 @@ public sealed class FeedResult : IAsyncDisposable
 
     public string ContentType => Headers.First(h => h.Key == "Content-Type").Value;
 
+    /// <summary>
+    /// The body's length in bytes when it is already in memory (pages, counts, errors, documents), so
+    /// the host can send Content-Length: no chunked framing, and a client reads the page into one
+    /// buffer of the right size. Null for bodies produced while they are sent (downloads).
+    /// </summary>
+    public long? BodyLength => body.Length;
+
     /// <summary>The audit record; complete after <see cref="WriteBodyAsync"/> has finished.</summary>
     public FeedOutcome Outcome => outcome.Snapshot(StatusCode);
 

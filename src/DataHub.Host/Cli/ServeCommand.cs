@@ -43,6 +43,7 @@ internal static class ServeCommand
             DuckDbThreads = settings.Serving.DuckDbThreads,
             MaxConcurrentFeedRequests = settings.Serving.MaxConcurrentFeedRequests,
             QueryWorkers = settings.Serving.QueryWorkers,
+            DuckDbWorkerNice = settings.Serving.DuckDbWorkerNice,
             MaxConcurrentDownloads = settings.Serving.MaxConcurrentDownloads,
             DownloadTimeout = settings.Serving.DownloadTimeout,
             TrustedProxies = TrustedProxies.Parse(args.Option("trusted-proxy") ?? Environment.GetEnvironmentVariable("DATAHUB_TRUSTED_PROXIES")),

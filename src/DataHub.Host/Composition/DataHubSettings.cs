@@ -44,6 +44,9 @@ public sealed class DataHubSettings
         /// <summary>DuckDB query workers (<c>ServingOptions.QueryWorkers</c>).</summary>
         public int QueryWorkers { get; set; } = 4;
 
+        /// <summary>Nice value added to DuckDB's threads on Linux (<c>ServingOptions.WorkerNice</c>); 0 = off.</summary>
+        public int DuckDbWorkerNice { get; set; }
+
         /// <summary>Downloads admitted at once per node, one download worker each (<c>ServingOptions.MaxConcurrentDownloads</c>).</summary>
         public int MaxConcurrentDownloads { get; set; } = 2;
 
@@ -101,6 +104,7 @@ public sealed class DataHubSettings
         if (!IsMemory(Serving.DuckDbMemoryLimit)) throw Bad("Serving:DuckDbMemoryLimit", $"DuckDB 内存上限“{Serving.DuckDbMemoryLimit}”格式不对", "写成 512MB、1GB 这样的形式");
         if (Serving.DuckDbThreads is < 1 or > 256) throw Bad("Serving:DuckDbThreads", $"DuckDB 线程数 {Serving.DuckDbThreads} 超出范围", "设为 1 到 256，一般不超过 CPU 核数");
         if (Serving.MaxConcurrentFeedRequests is < 1 or > 10_000) throw Bad("Serving:MaxConcurrentFeedRequests", $"同时处理的数据请求数 {Serving.MaxConcurrentFeedRequests} 超出范围", "设为 1 到 10000，默认 48");
+        if (Serving.DuckDbWorkerNice is < 0 or > 19) throw Bad("Serving:DuckDbWorkerNice", $"DuckDB 线程优先级调整值 {Serving.DuckDbWorkerNice} 超出范围", "设为 0 到 19，默认 0（不调整）");
         if (Serving.QueryWorkers is < 1 or > 64) throw Bad("Serving:QueryWorkers", $"查询工作线程数 {Serving.QueryWorkers} 超出范围", "设为 1 到 64，默认 4");
         if (Serving.MaxConcurrentDownloads is < 1 or > 16) throw Bad("Serving:MaxConcurrentDownloads", $"同时下载数 {Serving.MaxConcurrentDownloads} 超出范围", "设为 1 到 16，默认 2");
         if (Serving.DownloadTimeout <= TimeSpan.Zero || Serving.DownloadTimeout > TimeSpan.FromHours(24))

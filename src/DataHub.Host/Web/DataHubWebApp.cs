@@ -31,6 +31,9 @@ public sealed record WebOptions
     /// <summary>DuckDB query workers (default 4; <see cref="DataHub.Serving.ServingOptions.QueryWorkers"/>).</summary>
     public int QueryWorkers { get; init; } = 4;
 
+    /// <summary>Nice value added to DuckDB's threads on Linux (default 0, off; <see cref="DataHub.Serving.ServingOptions.WorkerNice"/>).</summary>
+    public int DuckDbWorkerNice { get; init; }
+
     /// <summary>Downloads admitted at once (default 2; <see cref="DataHub.Serving.ServingOptions.MaxConcurrentDownloads"/>).</summary>
     public int MaxConcurrentDownloads { get; init; } = 2;
 
@@ -110,6 +113,7 @@ public static class DataHubWebApp
         });
 
         var app = builder.Build();
+        app.UseLiveFirst();
         if (options.TrustedProxies.Count > 0) app.UseForwardedHeaders();
         app.UseResponseCompression();
         app.UseAuthentication();

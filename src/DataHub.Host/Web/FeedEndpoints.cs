@@ -30,6 +30,7 @@ internal static partial class FeedEndpoints
             o.ServerTiming = options.ServerTiming;
             o.MaxConcurrentRequests = options.MaxConcurrentFeedRequests;
             o.QueryWorkers = options.QueryWorkers;
+            o.WorkerNice = options.DuckDbWorkerNice;
             o.MaxConcurrentDownloads = options.MaxConcurrentDownloads;
             o.DownloadTimeout = options.DownloadTimeout;
             o.Secret = Convert.ToHexStringLower(SecretFiles.LoadOrCreate(engine.Data.ServingSecretPath));
@@ -102,6 +103,8 @@ internal static partial class FeedEndpoints
                 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"auth;dur={CredentialsAuthenticationHandler.Elapsed(http):0.###}, {value}, audit;dur={auditMs:0.###}")
                 : value;
         }
+        // Known for everything but downloads; response compression drops it again when it compresses.
+        if (result.BodyLength is { } length) http.Response.ContentLength = length;
         try
         {
             await result.WriteBodyAsync(http.Response.Body, ct);

@@ -27,21 +27,13 @@ public sealed class DuckDbEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        WorkerNice = options.WorkerNice;
         root = new DuckDBConnection("DataSource=:memory:");
         try
         {
-            root.Open();
-            using var command = root.CreateCommand();
-            // Set once for the whole database (GLOBAL), never per request: re-running SET on every
-            // connection roughly doubled the cost of the queries after it. Extensions are never
-            // fetched from the network at query time (STACK.md); memory_limit and threads bound what
-            // the service may take; Parquet footers stay cached because paging re-reads the same
-            // files page after page; UTC makes year()/hour()/date() of a TIMESTAMPTZ answer in the
-            // offset the feed writes; insertion order is preserved (DuckDB's default, stated because
-            // pages over presorted files rely on it: a LIMIT without ORDER BY returns the first rows in file order).
-            command.CommandText = string.Create(CultureInfo.InvariantCulture,
-                $"SET GLOBAL autoinstall_known_extensions=false; SET GLOBAL autoload_known_extensions=false; SET GLOBAL memory_limit='{options.MemoryLimit}'; SET GLOBAL threads={options.Threads}; SET GLOBAL parquet_metadata_cache=true; SET GLOBAL TimeZone='UTC'; SET GLOBAL preserve_insertion_order=true;");
-            command.ExecuteNonQuery();
+            // DuckDB starts its own threads when the database opens and when threads is set: from a
+            // thread of lowered priority, so they inherit it (see WorkerPriority).
+            WorkerPriority.RunLowered(options.WorkerNice, () => Configure(options));
         }
         catch (DuckDBException ex)
         {
@@ -55,6 +47,25 @@ public sealed class DuckDbEngine : IDisposable
         // minutes) never holds a query worker; a few may wait for it, however long it takes.
         sorts = new WorkerLane(this, "sort", 1, 8, options.SortedCopyTimeout, options.SortedCopyTimeout * 8);
         SortedCopies = new SortedCopies(this, options);
+    }
+
+    /// <summary>Nice value the workers add to their own on Linux (<see cref="ServingOptions.WorkerNice"/>).</summary>
+    internal int WorkerNice { get; }
+
+    private void Configure(ServingOptions options)
+    {
+        root.Open();
+        using var command = root.CreateCommand();
+        // Set once for the whole database (GLOBAL), never per request: re-running SET on every
+        // connection roughly doubled the cost of the queries after it. Extensions are never
+        // fetched from the network at query time (STACK.md); memory_limit and threads bound what
+        // the service may take; Parquet footers stay cached because paging re-reads the same
+        // files page after page; UTC makes year()/hour()/date() of a TIMESTAMPTZ answer in the
+        // offset the feed writes; insertion order is preserved (DuckDB's default, stated because
+        // pages over presorted files rely on it: a LIMIT without ORDER BY returns the first rows in file order).
+        command.CommandText = string.Create(CultureInfo.InvariantCulture,
+            $"SET GLOBAL autoinstall_known_extensions=false; SET GLOBAL autoload_known_extensions=false; SET GLOBAL memory_limit='{options.MemoryLimit}'; SET GLOBAL threads={options.Threads}; SET GLOBAL parquet_metadata_cache=true; SET GLOBAL TimeZone='UTC'; SET GLOBAL preserve_insertion_order=true;");
+        command.ExecuteNonQuery();
     }
 
     /// <summary>Queries waiting for a worker.</summary>

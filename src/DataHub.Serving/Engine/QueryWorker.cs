@@ -9,6 +9,8 @@ internal sealed class QueryWorker
     {
         thread = new Thread(() =>
         {
+            // Below the web's threads, so health checks and quick refusals are not queued behind DuckDB.
+            WorkerPriority.LowerCurrentThread(engine.WorkerNice);
             using var session = new SessionHolder(engine);
             lane.Loop(session.Session);
         })

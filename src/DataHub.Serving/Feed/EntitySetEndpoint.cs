@@ -37,6 +37,16 @@ internal static class EntitySetEndpoint
             throw new FeedError(403, "AGGREGATE_ONLY", $"数据集“{current.Schema.Title}”只向您开放汇总统计，不提供明细行或计数。请使用 $apply 查询统计结果，如 $apply=groupby((字段),aggregate($count as 人数))。");
         }
 
+        // Load shedding before the costly part (skiptoken, parsing, planning): a node whose gate is
+        // full answers 503 here, so a crowd of clients retrying at once costs little CPU and the
+        // health checks and admitted requests keep theirs. Admission itself is still decided by
+        // TryEnter below; this only refuses early what it would refuse anyway (barring a slot freed
+        // in between).
+        if (QueuesWork(route, raw) && context.Gate.Admitted >= context.Options.MaxConcurrentRequests)
+        {
+            throw FeedError.Busy("SERVER_BUSY", "服务器繁忙，同时处理的查询已达上限，请稍后重试。", context.Options.RetryAfterSeconds);
+        }
+
         var fingerprint = SkipTokenCodec.Fingerprint(current.Schema.EntitySetName, raw);
         var token = route.Endpoint == FeedEndpoint.Feed && raw.Value("$skiptoken") is { } text ? context.Tokens.Decode(text, fingerprint) : null;
         // Version pinning: a later page reads the version its first page read, even if a newer one
@@ -59,6 +69,12 @@ internal static class EntitySetEndpoint
         if (dataset.ParquetFiles.Count == 0) throw new InvalidOperationException($"Version {dataset.Version} of {dataset.Schema.Name} has no Parquet files.");
         var planned = Stopwatch.GetTimestamp();
         outcome.Timings.Model = Stopwatch.GetElapsedTime(started, planned).TotalMilliseconds;
+        // A bare /$count (as Power Query sends it) once the version's counts are loaded: nothing to
+        // parse or plan, the scope's count from memory.
+        if (route.Endpoint == FeedEndpoint.Count && raw.Options.Count == 0 && context.ScopeCounts.TryGet(dataset) is { } loaded)
+        {
+            return CountFromMemory(context, loaded, scope, outcome, planned);
+        }
 
         var requestUri = new Uri(serviceRoot.AbsoluteUri + route.RawPath + request.RequestUri.Query, UriKind.Absolute);
         var query = FeedQueryParser.Parse(model, serviceRoot, requestUri, raw, token, context.Options);
@@ -85,13 +101,7 @@ internal static class EntitySetEndpoint
         }
         else if (route.Endpoint == FeedEndpoint.Count && query.Filter is null && context.ScopeCounts.TryGet(dataset) is { } counts)
         {
-            // Counted once per version: no DuckDB work, so neither the gate nor a worker.
-            var total = counts.Count(scope);
-            outcome.TotalCount = total;
-            outcome.Timings.Plan = Stopwatch.GetElapsedTime(planned).TotalMilliseconds;
-            headers = ResponseHeaders.For(ResponseHeaders.Text);
-            if (context.Options.ServerTiming) headers.Add(new("Server-Timing", outcome.Timings.ToServerTiming()));
-            return new FeedResult(200, headers, new BytesBody(Encoding.UTF8.GetBytes(total.ToString(CultureInfo.InvariantCulture))), outcome);
+            return CountFromMemory(context, counts, scope, outcome, planned);
         }
         else
         {
@@ -107,6 +117,30 @@ internal static class EntitySetEndpoint
         outcome.Timings.Plan = Stopwatch.GetElapsedTime(planned).TotalMilliseconds;
         return await AdmittedWork.RunAsync(context, work, headers, outcome, cancellationToken);
     }
+
+    /// <summary>Counted once per version: no DuckDB work, so neither the gate nor a worker.</summary>
+    private static FeedResult CountFromMemory(FeedContext context, ScopeCounts counts, RowScope scope, OutcomeState outcome, long planned)
+    {
+        var total = counts.Count(scope);
+        outcome.TotalCount = total;
+        outcome.Timings.Plan = Stopwatch.GetElapsedTime(planned).TotalMilliseconds;
+        var headers = ResponseHeaders.For(ResponseHeaders.Text);
+        if (context.Options.ServerTiming) headers.Add(new("Server-Timing", outcome.Timings.ToServerTiming()));
+        return new FeedResult(200, headers, new BytesBody(Encoding.UTF8.GetBytes(total.ToString(CultureInfo.InvariantCulture))), outcome);
+    }
+
+    /// <summary>
+    /// Whether the request will pass the admission gate: pages, key lookups and <c>$apply</c>, and
+    /// counts with a filter or <c>$apply</c>; not downloads (their own gate) nor unfiltered counts
+    /// (answered from memory once the version's counts are loaded).
+    /// </summary>
+    private static bool QueuesWork(FeedRoute route, RawQuery raw) => route.Endpoint switch
+    {
+        FeedEndpoint.Feed => raw.Value("$format") is null,
+        FeedEndpoint.Entity => true,
+        FeedEndpoint.Count => raw.Value("$filter") is not null || raw.Value("$apply") is not null,
+        _ => false,
+    };
 
     private static FeedWork CountWork(FeedContext context, FeedQuery query, ServedDataset dataset, RowScope scope)
     {
@@ -169,15 +203,20 @@ internal static class EntitySetEndpoint
             // The page statement's text depends on the window's answer, so it is built here.
             var (statement, keys) = PageSql.Page(query, sorted?.Files ?? dataset.ParquetFiles, scope, context.Options.Secret,
                 plan.Fetch, plan.Offset, bound, presorted: sorted is not null);
-            using var reader = DuckDbCommands.Reader(session.Command(statement), ct);
+            // Read straight from DuckDB's vectors when the statement and its column types allow it,
+            // else (and on any failure, which DuckDB.NET then reports as usual) through DuckDB.NET's reader.
+            using var native = NativeResult.TryExecute(session, statement, (i, type) => JsonPageWriter.Accepts(query.Select, i, type), ct);
+            using var reader = native is null ? DuckDbCommands.Reader(session.Command(statement), ct) : null;
             var executed = Stopwatch.GetTimestamp();
             outcome.Timings.Execute = Stopwatch.GetElapsedTime(started, executed).TotalMilliseconds;
 
             var buffer = new PooledBuffer();
             try
             {
-                var written = JsonPageWriter.Write(buffer, reader, query.Select, keys.Count, contextUrl, total, plan,
-                    dataset.Version, query.Fingerprint, t => NextLink.Build(serviceRoot, route, raw, context.Tokens.Encode(t)), maxBytes, ct);
+                Func<SkipToken, Uri> link = t => NextLink.Build(serviceRoot, route, raw, context.Tokens.Encode(t));
+                var written = native is not null
+                    ? JsonPageWriter.Write(buffer, native, query.Select, keys.Count, contextUrl, total, plan, dataset.Version, query.Fingerprint, link, maxBytes, ct)
+                    : JsonPageWriter.Write(buffer, reader!, query.Select, keys.Count, contextUrl, total, plan, dataset.Version, query.Fingerprint, link, maxBytes, ct);
                 outcome.Timings.Write = Stopwatch.GetElapsedTime(executed).TotalMilliseconds;
                 outcome.RowsReturned = written.Rows;
                 return new PageBody(buffer, written.Rows);

@@ -6,6 +6,7 @@ using DataHub.Serving.Access;
 using DataHub.Serving.Engine;
 using DataHub.Serving.Query;
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using Microsoft.OData.Edm;
 
 namespace DataHub.Serving.Feed;
@@ -46,15 +47,39 @@ internal static class JsonPageWriter
         string contextUrl, long? count, PagePlan plan, long version, string fingerprint, Func<SkipToken, Uri> nextLink, long maxBytes,
         CancellationToken cancellationToken)
     {
-        var names = new JsonEncodedText[columns.Count];
         var writers = new WriteValue[columns.Count];
-        for (var i = 0; i < columns.Count; i++)
-        {
-            names[i] = JsonEncodedText.Encode(columns[i].Property, Options.Encoder);
-            writers[i] = For(columns[i].Kind, reader.GetFieldType(i));
-        }
+        for (var i = 0; i < columns.Count; i++) writers[i] = For(columns[i].Kind, reader.GetFieldType(i));
         var sortOrdinals = new int[sortKeyCount];
         for (var j = 0; j < sortKeyCount; j++) sortOrdinals[j] = reader.GetOrdinal(PageSql.OrderAlias(j));
+        return Write(new ReaderRows(reader, writers, sortOrdinals), buffer, columns, contextUrl, count, plan, version, fingerprint, nextLink, maxBytes, cancellationToken);
+    }
+
+    /// <summary>The same page from a result read straight from DuckDB's vectors (<see cref="Accepts"/> said yes to each of its columns).</summary>
+    public static Written Write(PooledBuffer buffer, NativeResult result, IReadOnlyList<ViewColumn> columns, int sortKeyCount,
+        string contextUrl, long? count, PagePlan plan, long version, string fingerprint, Func<SkipToken, Uri> nextLink, long maxBytes,
+        CancellationToken cancellationToken)
+    {
+        if (result.ColumnCount != columns.Count + sortKeyCount) throw new InvalidOperationException("The page result has unexpected columns.");
+        var kinds = new NativeKind[columns.Count];
+        for (var i = 0; i < kinds.Length; i++) kinds[i] = NativeKindOf(columns[i].Kind, result.Type(i)) ?? throw new InvalidOperationException("A page column has a type the native writer does not read.");
+        return Write(new NativeRows(result, kinds, columns.Count, sortKeyCount), buffer, columns, contextUrl, count, plan, version, fingerprint, nextLink, maxBytes, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the native writer reads result column <paramref name="ordinal"/> of this type: a
+    /// projected column of a type it writes exactly as the reader path does, or a sort key it turns
+    /// into the same skiptoken value (text and integers; dates, instants and decimals take the reader path).
+    /// </summary>
+    public static bool Accepts(IReadOnlyList<ViewColumn> columns, int ordinal, DuckDBType type) =>
+        ordinal < columns.Count ? NativeKindOf(columns[ordinal].Kind, type) is not null
+        : type is DuckDBType.Varchar or DuckDBType.TinyInt or DuckDBType.SmallInt or DuckDBType.Integer or DuckDBType.BigInt;
+
+    private static Written Write<TRows>(TRows rows, PooledBuffer buffer, IReadOnlyList<ViewColumn> columns,
+        string contextUrl, long? count, PagePlan plan, long version, string fingerprint, Func<SkipToken, Uri> nextLink, long maxBytes,
+        CancellationToken cancellationToken) where TRows : IPageRows
+    {
+        var names = new JsonEncodedText[columns.Count];
+        for (var i = 0; i < columns.Count; i++) names[i] = JsonEncodedText.Encode(columns[i].Property, Options.Encoder);
 
         using var json = new Utf8JsonWriter(buffer, Options);
         json.WriteStartObject();
@@ -65,7 +90,7 @@ internal static class JsonPageWriter
         long written = 0;
         var more = false;
         object?[]? lastKeys = null;
-        while (reader.Read())
+        while (rows.Read())
         {
             if (written == plan.Limit)
             {
@@ -73,12 +98,7 @@ internal static class JsonPageWriter
                 break;
             }
             json.WriteStartObject();
-            for (var i = 0; i < writers.Length; i++)
-            {
-                json.WritePropertyName(names[i]);
-                if (reader.IsDBNull(i)) json.WriteNullValue();
-                else writers[i](json, reader, i);
-            }
+            rows.WriteRow(json, names);
             json.WriteEndObject();
             written++;
 
@@ -88,15 +108,11 @@ internal static class JsonPageWriter
                 cancellationToken.ThrowIfCancellationRequested();
             }
             var full = buffer.Length + json.BytesPending >= maxBytes;
-            if (written == plan.Limit || full)
-            {
-                lastKeys = new object?[sortOrdinals.Length];
-                for (var j = 0; j < sortOrdinals.Length; j++) lastKeys[j] = ColumnReaders.SortValue(reader, sortOrdinals[j]);
-            }
+            if (written == plan.Limit || full) lastKeys = rows.SortKeys();
             if (full && written < plan.Limit)
             {
                 // Server-driven paging: bounded buffering per response, the rest on the next page.
-                more = reader.Read();
+                more = rows.Read();
                 break;
             }
         }
@@ -113,6 +129,95 @@ internal static class JsonPageWriter
         json.WriteEndObject();
         json.Flush();
         return new Written(written, next);
+    }
+
+    /// <summary>A page's rows: advance, write the current row's properties, read its sort keys.</summary>
+    private interface IPageRows
+    {
+        bool Read();
+
+        void WriteRow(Utf8JsonWriter json, JsonEncodedText[] names);
+
+        object?[] SortKeys();
+    }
+
+    private readonly struct ReaderRows(DuckDBDataReader reader, WriteValue[] writers, int[] sortOrdinals) : IPageRows
+    {
+        public bool Read() => reader.Read();
+
+        public void WriteRow(Utf8JsonWriter json, JsonEncodedText[] names)
+        {
+            for (var i = 0; i < writers.Length; i++)
+            {
+                json.WritePropertyName(names[i]);
+                if (reader.IsDBNull(i)) json.WriteNullValue();
+                else writers[i](json, reader, i);
+            }
+        }
+
+        public object?[] SortKeys()
+        {
+            var keys = new object?[sortOrdinals.Length];
+            for (var j = 0; j < keys.Length; j++) keys[j] = ColumnReaders.SortValue(reader, sortOrdinals[j]);
+            return keys;
+        }
+    }
+
+    private enum NativeKind : byte { Text, Boolean, Integer, Double, Date, Instant }
+
+    private static NativeKind? NativeKindOf(EdmPrimitiveTypeKind kind, DuckDBType type) => (kind, type) switch
+    {
+        (EdmPrimitiveTypeKind.String, DuckDBType.Varchar) => NativeKind.Text,
+        (EdmPrimitiveTypeKind.Boolean, DuckDBType.Boolean) => NativeKind.Boolean,
+        (EdmPrimitiveTypeKind.Int32 or EdmPrimitiveTypeKind.Int64, DuckDBType.TinyInt or DuckDBType.SmallInt or DuckDBType.Integer or DuckDBType.BigInt) => NativeKind.Integer,
+        (EdmPrimitiveTypeKind.Double, DuckDBType.Double or DuckDBType.Float) => NativeKind.Double,
+        (EdmPrimitiveTypeKind.Date, DuckDBType.Date) => NativeKind.Date,
+        (EdmPrimitiveTypeKind.DateTimeOffset, DuckDBType.TimestampTz) => NativeKind.Instant,
+        _ => null,
+    };
+
+    private readonly struct NativeRows(NativeResult result, NativeKind[] kinds, int firstSortKey, int sortKeyCount) : IPageRows
+    {
+        public bool Read() => result.Read();
+
+        public void WriteRow(Utf8JsonWriter json, JsonEncodedText[] names)
+        {
+            for (var i = 0; i < kinds.Length; i++)
+            {
+                json.WritePropertyName(names[i]);
+                if (result.IsNull(i))
+                {
+                    json.WriteNullValue();
+                    continue;
+                }
+                switch (kinds[i])
+                {
+                    case NativeKind.Text: json.WriteStringValue(result.Utf8(i)); break;
+                    case NativeKind.Boolean: json.WriteBooleanValue(result.Boolean(i)); break;
+                    case NativeKind.Integer: json.WriteNumberValue(result.Integer(i)); break;
+                    case NativeKind.Double: Double(json, result.Double(i)); break;
+                    case NativeKind.Date: Date(json, result.Date(i)); break;
+                    default: Instant(json, result.Instant(i)); break;
+                }
+            }
+        }
+
+        /// <summary>The values ColumnReaders.SortValue gives for the same columns: string, int (up to INTEGER) or long.</summary>
+        public object?[] SortKeys()
+        {
+            var keys = new object?[sortKeyCount];
+            for (var j = 0; j < keys.Length; j++)
+            {
+                var at = firstSortKey + j;
+                keys[j] = result.IsNull(at) ? null : result.Type(at) switch
+                {
+                    DuckDBType.Varchar => result.String(at),
+                    DuckDBType.BigInt => result.Integer(at),
+                    _ => (object)(int)result.Integer(at),
+                };
+            }
+            return keys;
+        }
     }
 
     /// <summary>The value writer for a column's Edm type, reading the CLR type DuckDB returns for it.</summary>

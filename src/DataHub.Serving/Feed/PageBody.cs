@@ -11,6 +11,8 @@ internal sealed class PageBody(PooledBuffer buffer, long rows) : FeedBody
 
     public long Bytes => buffer.Length;
 
+    public override long? Length => buffer.Length;
+
     public override async Task<long> WriteAsync(Stream stream, CancellationToken cancellationToken)
     {
         await buffer.WriteToAsync(stream, cancellationToken);

@@ -19,7 +19,7 @@ public sealed class ServingSettingsTests
     {
         using var dir = new TempDirectory();
         File.WriteAllText(Path.Combine(dir.Path, DataHubSettings.FileName), """
-            { "Serving": { "MaxConcurrentFeedRequests": 12, "QueryWorkers": 3, "MaxConcurrentDownloads": 5, "DownloadTimeout": "00:02:30" } }
+            { "Serving": { "MaxConcurrentFeedRequests": 12, "QueryWorkers": 3, "MaxConcurrentDownloads": 5, "DownloadTimeout": "00:02:30", "DuckDbWorkerNice": 4 } }
             """);
 
         var settings = DataHubSettings.Load(dir.Path, new Dictionary<string, string?>());
@@ -28,6 +28,7 @@ public sealed class ServingSettingsTests
         Assert.Equal(3, settings.Serving.QueryWorkers);
         Assert.Equal(5, settings.Serving.MaxConcurrentDownloads);
         Assert.Equal(TimeSpan.FromSeconds(150), settings.Serving.DownloadTimeout);
+        Assert.Equal(4, settings.Serving.DuckDbWorkerNice);
     }
 
     [Fact]
@@ -41,6 +42,7 @@ public sealed class ServingSettingsTests
         Assert.Equal(serving.QueryWorkers, settings.Serving.QueryWorkers);
         Assert.Equal(serving.MaxConcurrentDownloads, settings.Serving.MaxConcurrentDownloads);
         Assert.Equal(serving.DownloadTimeout, settings.Serving.DownloadTimeout);
+        Assert.Equal(serving.WorkerNice, settings.Serving.DuckDbWorkerNice);
     }
 
     [Theory]
@@ -49,6 +51,8 @@ public sealed class ServingSettingsTests
     [InlineData("Serving:DownloadTimeout", "00:00:00")]
     [InlineData("Serving:QueryWorkers", "0")]
     [InlineData("Serving:MaxConcurrentFeedRequests", "0")]
+    [InlineData("Serving:DuckDbWorkerNice", "-1")]
+    [InlineData("Serving:DuckDbWorkerNice", "20")]
     public void ServingLimits_OutOfRange_AreAConfigErrorNamingTheKey(string key, string value)
     {
         using var dir = new TempDirectory();
@@ -64,7 +68,7 @@ public sealed class ServingSettingsTests
         var engine = await fx.OpenEngineAsync();
         await using var app = DataHubWebApp.Create(engine, new WebOptions
         {
-            Urls = "http://127.0.0.1:0", MaxConcurrentFeedRequests = 7, QueryWorkers = 2, MaxConcurrentDownloads = 3, DownloadTimeout = TimeSpan.FromMinutes(3),
+            Urls = "http://127.0.0.1:0", MaxConcurrentFeedRequests = 7, QueryWorkers = 2, MaxConcurrentDownloads = 3, DownloadTimeout = TimeSpan.FromMinutes(3), DuckDbWorkerNice = 2,
         });
 
         var options = app.Services.GetRequiredService<ServingOptions>();
@@ -73,5 +77,6 @@ public sealed class ServingSettingsTests
         Assert.Equal(2, options.QueryWorkers);
         Assert.Equal(3, options.MaxConcurrentDownloads);
         Assert.Equal(TimeSpan.FromMinutes(3), options.DownloadTimeout);
+        Assert.Equal(2, options.WorkerNice);
     }
 }

@@ -124,6 +124,20 @@ public sealed class AuthenticationTests(DemoServer server)
         Assert.Equal("{\"status\":\"ready\"}", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task HealthLive_AnsweredBeforeAuthentication_BadCredentialsNeitherRefusedNorCounted()
+    {
+        // Answered ahead of every other middleware: credentials are not even looked at.
+        using var http = Http("live-guesser", "wrong-password");
+        using var response = await http.GetAsync(new Uri(server.BaseUri, "health/live"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal("{\"status\":\"live\"}", await response.Content.ReadAsStringAsync());
+        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(server.BaseUri, "health/live")));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Empty(await server.Engine.Catalog.FailedLogins.SearchAsync(null, "live-guesser", 10, default));
+    }
+
     [Theory]
     [InlineData("steward", true)]
     [InlineData("maqun-community", false)]

@@ -106,6 +106,24 @@ public sealed partial class FeedAccessTests(DemoServer server)
     }
 
     [Fact]
+    public async Task Feed_PageAndCount_SentWithContentLength_NotChunked()
+    {
+        var c = server.Credential("steward");
+        using var http = new HttpClient();
+        foreach (var url in new[] { server.Feed("?$top=300"), server.Feed("/$count") })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{c.Name}:{c.Password}")));
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadAsByteArrayAsync();
+
+            Assert.True(response.Headers.TransferEncodingChunked is not true, url.ToString());
+            Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        }
+    }
+
+    [Fact]
     public async Task Feed_BehindAProxy_NextLinksCarryTheForwardedSchemeHostAndPrefix()
     {
         var c = server.Credential("steward");

@@ -24,6 +24,40 @@ public sealed class DuckDbEngineTests(TestLake lake) : IClassFixture<TestLake>
     }
 
     [Fact]
+    public void Workers_WithWorkerNice_RunAtLowerPriorityThanTheThreadThatStartedThem_OnLinux()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var mine = Nice(File.ReadAllText("/proc/thread-self/stat"));
+        var expected = Math.Min(19, mine + 5);
+        using var engine = new DuckDbEngine(new ServingOptions { Secret = TestLake.Secret, QueryWorkers = 3, MaxConcurrentDownloads = 1, WorkerNice = 5 });
+
+        // .NET names the native threads (15 characters: "DataHub DuckDB "); 3 query, 1 download, 1 sort worker of this engine at least.
+        var workers = Directory.GetDirectories("/proc/self/task")
+            .Select(t => (Comm: TryRead(Path.Combine(t, "comm")), Stat: TryRead(Path.Combine(t, "stat"))))
+            .Where(t => t.Comm.StartsWith("DataHub DuckDB", StringComparison.Ordinal) && t.Stat.Length > 0)
+            .Select(t => Nice(t.Stat))
+            .ToList();
+        Assert.True(workers.Count(n => n == expected) >= 5, $"nice values of the workers: {string.Join(",", workers)}; expected {expected}");
+        Assert.Equal(mine, Nice(File.ReadAllText("/proc/thread-self/stat")));
+    }
+
+    private static string TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>Field 19 of /proc/…/stat (the fields after the parenthesised name start at field 3).</summary>
+    private static int Nice(string stat) =>
+        int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task Scalar_Cancelled_ThrowsAndConnectionStillWorks()
     {
         using var connection = lake.Engine.Open();

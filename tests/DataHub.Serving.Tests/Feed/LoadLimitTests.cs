@@ -61,6 +61,31 @@ public sealed class LoadLimitTests(TestLake lake) : IClassFixture<TestLake>
     }
 
     [Fact]
+    public async Task Gate_Full_RefusedBeforeParsing_UnfilteredCountStillAnswered()
+    {
+        var (service, client, engine) = Build(o => o.MaxConcurrentRequests = 1);
+        using (engine)
+        {
+            var held = await service.HandleAsync(Request(client, "Population?$top=5"), CancellationToken.None);
+            const string bad = "Population?$filter=没有这个字段 eq 1";
+
+            // Shed before its options are parsed: a full node spends nothing on finding the mistake.
+            var refused = await client.GetAsync(Principals.Steward, bad);
+            Assert.Equal(503, refused.Status);
+            Assert.Equal("SERVER_BUSY", refused.ErrorCode());
+            Assert.NotNull(refused.Header("Retry-After"));
+            // Unknown datasets are still 404 (found before the gate), unfiltered counts come from memory.
+            Assert.Equal(404, (await client.GetAsync(Principals.Steward, "NoSuchSet?$top=1")).Status);
+            Assert.Equal(200, (await client.GetAsync(Principals.Steward, "Population/$count")).Status);
+            Assert.Equal(503, (await client.GetAsync(Principals.Steward, "Population/$count?$filter=性别 eq '女'")).Status);
+
+            await held.DisposeAsync();
+            Assert.Equal(400, (await client.GetAsync(Principals.Steward, bad)).Status);
+            Assert.Equal(0, service.Admitted);
+        }
+    }
+
+    [Fact]
     public async Task Gate_Full_KeyLookupAndApply503Too()
     {
         var (service, client, engine) = Build(o => o.MaxConcurrentRequests = 1);
