@@ -35,17 +35,15 @@ internal static class DemoCommand
 
             await stdout.WriteLineAsync("入湖：校验、隔离、去重、发布……");
             var failed = false;
-            string? lastRun = null;
             // The derived datasets are rebuilt once, after the last department, not after each one.
             foreach (var dataset in Datasets.Where(sources.ContainsKey))
             {
                 var report = await engine.Runner.RunAsync(sources[dataset], new Pipelines.Ingestion.RunRequest { DeferDerived = true }, cancellationToken);
                 await stdout.WriteLineAsync(report.ToText());
                 failed |= !report.Succeeded;
-                lastRun = report.RunId;
             }
             if (failed) return CommandLine.Failed;
-            if (lastRun is not null && await engine.Runner.RebuildDerivedAsync("population", lastRun, cancellationToken) is null)
+            if (await engine.Runner.RebuildDerivedFromCurrentAsync("population", cancellationToken) is null)
                 await stdout.WriteLineAsync("派生数据集未能重算，详情见日志；其余数据已发布。");
             // Judge freshness now rather than at the next interval: the Freshness set shows the departments just ingested.
             if (app.Services.GetService<Freshness.FreshnessMonitor>() is { } freshness) await freshness.CheckAsync(cancellationToken);
