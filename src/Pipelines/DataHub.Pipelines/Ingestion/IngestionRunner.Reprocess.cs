@@ -113,7 +113,9 @@ public sealed partial class IngestionRunner
                 if (row.Kind != QuarantineRow.RowKind)
                 {
                     // A key conflict or a deletion record cannot be fixed by a mapping: carried over as it is.
-                    tally.Count(new NormalizedRecord(row.SourceLine, null, row.Codes.Select(c => new Problem(c, "", row.Reasons)).ToList(), []));
+                    var carried = new BatchCounts();
+                    carried.Count(new NormalizedRecord(row.SourceLine, null, row.Codes.Select(c => new Problem(c, "", row.Reasons)).ToList(), []));
+                    tally.Add(carried);
                     stage.AddQuarantined(row.SourceLine, row.ReasonCodes, row.Reasons, row.OriginalValues, row.Kind);
                     continue;
                 }

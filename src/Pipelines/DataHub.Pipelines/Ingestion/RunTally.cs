@@ -76,18 +76,6 @@ internal sealed class RunTally
         foreach (var (code, n) in batch.Warnings) _warnings[code] = _warnings.GetValueOrDefault(code) + n;
     }
 
-    public void Count(NormalizedRecord r)
-    {
-        Read++;
-        if (r.Accepted) _staged++;
-        else
-        {
-            Quarantined++;
-            foreach (var code in r.Problems.Select(p => p.Code).Distinct()) _reasons[code] = _reasons.GetValueOrDefault(code) + 1;
-        }
-        foreach (var w in r.Warnings) _warnings[w] = _warnings.GetValueOrDefault(w) + 1;
-    }
-
     /// <summary>Rows moved from staged to quarantined after reading (e.g. a key conflict found by the stage), under one reason.</summary>
     public void MoveToQuarantine(long rows, string reason)
     {
