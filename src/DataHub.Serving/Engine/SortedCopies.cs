@@ -63,7 +63,7 @@ internal sealed class SortedCopies : IDisposable
     {
         if (owner is not null) return;
         Core.Files.OwnerOnly.CreateDirectory(directory);
-        owner = new FileStream(Path.Combine(directory, OwnerLock), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+        owner = Core.Files.FolderLock.TryTake(directory, OwnerLock) ?? throw new IOException($"The sorted-copy folder {directory} is locked by another process.");
     }
 
     /// <summary>Deletes the copy folders under <paramref name="parent"/> whose owner has ended (its lock is free).</summary>
@@ -74,19 +74,15 @@ internal sealed class SortedCopies : IDisposable
         {
             try
             {
-                var lockPath = Path.Combine(folder, OwnerLock);
-                if (File.Exists(lockPath))
+                using (var ended = Core.Files.FolderLock.TryTake(folder, OwnerLock))
                 {
-                    using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                    if (ended is null) continue; // a live process holds it
                 }
                 Directory.Delete(folder, recursive: true);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // A live process holds it.
-            }
-            catch (UnauthorizedAccessException)
-            {
+                // Still in use or not ours to delete: left for the next start.
             }
         }
     }

@@ -84,7 +84,7 @@ internal sealed class AccessJournal : IAsyncDisposable
         // Leftovers of ended processes: every journal folder whose lock is free.
         foreach (var folder in Directory.GetDirectories(root, "journal-*").Order(StringComparer.Ordinal))
         {
-            if (TryLock(folder) is not { } free) continue;
+            if (FolderLock.TryTake(folder, LockName) is not { } free) continue;
             await using (free)
             {
                 foreach (var (path, _) in Segments(folder)) await MoveSegmentAsync(path, move, cancellationToken);
@@ -94,7 +94,7 @@ internal sealed class AccessJournal : IAsyncDisposable
         {
             var folder = Path.Combine(root, "journal-" + n.ToString(CultureInfo.InvariantCulture));
             OwnerOnly.CreateDirectory(folder);
-            if (TryLock(folder) is not { } mine) continue;
+            if (FolderLock.TryTake(folder, LockName) is not { } mine) continue;
             var journal = new AccessJournal(folder, mine, move, moveFailed, coalesce);
             journal._mover = Task.Run(journal.MoveLoopAsync, CancellationToken.None);
             return journal;
@@ -313,27 +313,10 @@ internal sealed class AccessJournal : IAsyncDisposable
         return found;
     }
 
-    private static FileStream? TryLock(string folder)
-    {
-        try
-        {
-            var options = OwnerOnly.ForNewFile(new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None });
-            return new FileStream(Path.Combine(folder, LockName), options);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
     // ---- lines ----
 
-    private static byte[] Serialize(AccessRecord r)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer))
+    private static byte[] Serialize(AccessRecord r) => Line(r, 512, static (w, r) =>
         {
-            w.WriteStartObject();
             w.WriteString("t", "r");
             w.WriteString("id", r.Id);
             w.WriteString("at", r.At);
@@ -348,30 +331,28 @@ internal sealed class AccessJournal : IAsyncDisposable
             w.WriteString("c", r.Client);
             if (r.DurationMs is { } ms) w.WriteNumber("ms", ms);
             w.WriteString("a", r.ClientAddress);
-            w.WriteEndObject();
-        }
-        return Line(buffer);
-    }
+        });
 
-    private static byte[] Serialize(JournalCompletion c)
-    {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var w = new Utf8JsonWriter(buffer))
+    private static byte[] Serialize(JournalCompletion c) => Line(c, 128, static (w, c) =>
         {
-            w.WriteStartObject();
             w.WriteString("t", "c");
             w.WriteString("id", c.Id);
             w.WriteNumber("s", c.Status);
             w.WriteNumber("n", c.RowsReturned);
             w.WriteString("e", c.ErrorCode);
             w.WriteNumber("ms", c.DurationMs);
+        });
+
+    /// <summary>One JSON object of <paramref name="value"/>'s members as a journal line (newline-terminated UTF-8).</summary>
+    private static byte[] Line<T>(T value, int capacity, Action<Utf8JsonWriter, T> writeMembers)
+    {
+        var buffer = new ArrayBufferWriter<byte>(capacity);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            writeMembers(w, value);
             w.WriteEndObject();
         }
-        return Line(buffer);
-    }
-
-    private static byte[] Line(ArrayBufferWriter<byte> buffer)
-    {
         var line = new byte[buffer.WrittenCount + 1];
         buffer.WrittenSpan.CopyTo(line);
         line[^1] = (byte)'\n';
