@@ -189,9 +189,11 @@ public sealed class Browser(IBrowserContext context, UiServer server) : IAsyncDi
         var page = await PageAsync();
         try
         {
-            await page.WaitForURLAsync(url);
+            // A polling assertion on the address, not WaitForURL: twice WaitForURL timed out with the page
+            // already at the address, loaded, and no request open (it waits for a navigation event it had missed).
+            await Assertions.Expect(page).ToHaveURLAsync(url, new() { Timeout = 30_000 });
         }
-        catch (TimeoutException)
+        catch (PlaywrightException)
         {
             var alert = await page.Locator("[role=alert]").AllInnerTextsAsync();
             await ScreenshotAsync("failed-" + name);
