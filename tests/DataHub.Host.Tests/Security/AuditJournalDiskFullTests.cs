@@ -42,7 +42,7 @@ public sealed class AuditJournalDiskFullTests
             File.Delete(filler);
             using var served = await http.GetAsync(new Uri(server.Root, "$metadata?after=space-freed"));
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-            var records = await access.RecentAsync(50, default);
+            var records = await SettledAudit.RecentAsync(access, 50);
             Assert.Single(records, a => a.Path.Contains("after=space-freed", StringComparison.Ordinal));
             Assert.DoesNotContain(records, a => a.Path.EndsWith("$metadata", StringComparison.Ordinal) && a.Status == 503);
         }

@@ -24,6 +24,10 @@ public sealed class AuditUnavailableTests(GrantedServer server) : IClassFixture<
         var folder = access.JournalFolder!;
         Directory.Delete(folder, recursive: true);
         await File.WriteAllTextAsync(folder, "no journal can be created here");
+        // A completion of an earlier test's request is written after its answer has left and may have
+        // opened a segment just before the delete; that segment, unlinked, would still take lines.
+        // Flushing closes it (and fails, the folder being gone); every later segment cannot be created.
+        await Assert.ThrowsAnyAsync<Exception>(() => access.FlushAsync(default));
         using var http = server.Http("steward");
         try
         {
@@ -45,7 +49,7 @@ public sealed class AuditUnavailableTests(GrantedServer server) : IClassFixture<
 
         using var ok = await http.GetAsync(server.Url("Population?$top=5&$skip=0"));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        var record = (await access.RecentAsync(50, default)).First(a => a.Path.Contains("$top=5&$skip=0", StringComparison.Ordinal));
+        var record = (await SettledAudit.RecentAsync(access, 50)).First(a => a.Path.Contains("$top=5&$skip=0", StringComparison.Ordinal));
         Assert.Equal((200, 5L), (record.Status, record.RowsReturned));
     }
 
@@ -73,7 +77,7 @@ public sealed class AuditUnavailableTests(GrantedServer server) : IClassFixture<
             await using var conn = await server.Engine.Catalog.Database.OpenAsync(default);
             await CatalogDatabase.ExecAsync(conn, null, "DROP TRIGGER audit_full;", [], default);
         }
-        var records = await server.Engine.Catalog.Access.RecentAsync(200, default);
+        var records = await SettledAudit.RecentAsync(server.Engine.Catalog.Access, 200);
         for (var i = 1; i <= 3; i++)
         {
             var record = Assert.Single(records, a => a.Path.EndsWith($"$top={i}&$skip=1", StringComparison.Ordinal));
@@ -92,7 +96,7 @@ public sealed class AuditUnavailableTests(GrantedServer server) : IClassFixture<
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             await response.Content.ReadAsByteArrayAsync(ct);
         });
-        var records = (await server.Engine.Catalog.Access.SearchAsync(new AccessQuery(Principal: "steward", Limit: 10_000), default))
+        var records = (await SettledAudit.SearchAsync(server.Engine.Catalog.Access, new AccessQuery(Principal: "steward", Limit: 10_000)))
             .Where(a => a.Path.EndsWith("&$skip=2", StringComparison.Ordinal)).ToList();
         Assert.Equal(Requests, records.Count);
         for (var i = 1; i <= Requests; i++)

@@ -48,7 +48,7 @@ public sealed class ApplyAndDownloadTests(DemoServer server)
         }
         Assert.Equal(server.AcceptedWithin(Maqun), rows);
 
-        var log = await server.Engine.Catalog.Access.RecentAsync(1000, default);
+        var log = await SettledAudit.RecentAsync(server.Engine.Catalog.Access, 1000);
         Assert.Contains(log, a => a.Principal == c.Name && a.Path.Contains("$format=csv", StringComparison.Ordinal) && a.RowsReturned == rows);
     }
 }

@@ -57,7 +57,7 @@ public sealed class AuthenticationTests(DemoServer server)
         Assert.True(doc.RootElement.TryGetProperty("@odata.nextLink", out var next), "the street has more rows than one page");
         Assert.DoesNotContain("api_key", next.GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(key, json, StringComparison.Ordinal);
-        var log = await server.Engine.Catalog.Access.RecentAsync(1000, default);
+        var log = await SettledAudit.RecentAsync(server.Engine.Catalog.Access, 1000);
         Assert.Contains(log, a => a.Principal == "maqun-street" && a.Dataset == "population" && a.Status == 200 && a.RowsReturned == DemoServer.PageSize);
         Assert.DoesNotContain(log, a => a.Path.Contains(key, StringComparison.Ordinal));
     }
@@ -77,7 +77,7 @@ public sealed class AuthenticationTests(DemoServer server)
         Assert.True(doc.RootElement.TryGetProperty("@odata.nextLink", out var next), "the street has more rows than one page");
         Assert.DoesNotContain("api_key", next.GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(key, json, StringComparison.Ordinal);
-        var log = await server.Engine.Catalog.Access.RecentAsync(1000, default);
+        var log = await SettledAudit.RecentAsync(server.Engine.Catalog.Access, 1000);
         Assert.Contains(log, a => a.Principal == "maqun-street" && a.Path.Contains(marker, StringComparison.Ordinal) && a.Status == 200);
         Assert.DoesNotContain(log, a => a.Path.Contains(key, StringComparison.Ordinal) || a.Path.Contains("api_key", StringComparison.OrdinalIgnoreCase));
     }
@@ -99,7 +99,7 @@ public sealed class AuthenticationTests(DemoServer server)
             for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.GetAsync(server.Feed("?$top=1"))).StatusCode);
         }
 
-        var log = await server.Engine.Catalog.Access.RecentAsync(1000, default);
+        var log = await SettledAudit.RecentAsync(server.Engine.Catalog.Access, 1000);
         var read = Assert.Single(log, a => a.Principal == "maqun-community" && a.Path.Contains("$top=5", StringComparison.Ordinal));
         Assert.Equal((5, 1L, 200), (read.RowsReturned, read.Version!.Value, read.Status));
         Assert.Null(read.ErrorCode);

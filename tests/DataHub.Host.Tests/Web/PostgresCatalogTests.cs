@@ -39,6 +39,6 @@ public sealed class PostgresCatalogTests
         var feed = await client.ReadFeedAsync(new Uri(root, "Population?$count=true"), model);
 
         Assert.Equal(manifest.ExpectedAccepted, feed.Rows.Count);
-        Assert.Contains(await engine.Catalog.Access.RecentAsync(10, default), a => a.Principal == "steward");
+        Assert.Contains(await SettledAudit.RecentAsync(engine.Catalog.Access, 10), a => a.Principal == "steward");
     }
 }
