@@ -100,6 +100,13 @@ internal sealed class SortedCopies : IDisposable
 
     private long hits;
 
+    /// <summary>Pages that read scope slices instead of the lake's files (for tests and diagnostics).</summary>
+    public long SliceHits => Interlocked.Read(ref sliceHits);
+
+    private long sliceHits;
+
+    internal void CountSliceHit() => Interlocked.Increment(ref sliceHits);
+
     /// <summary>Copies built so far.</summary>
     public long Built => Interlocked.Read(ref built);
 
@@ -134,8 +141,16 @@ internal sealed class SortedCopies : IDisposable
             if (lakeOrder is not null)
             {
                 DropOldestLakeOrders();
+                CreateFolder();
                 building = new Entry(key, dataset.ParquetFiles, copy: null);
-                work = (session, ct) => InLakeOrder(session, dataset, lakeOrder, ct);
+                var sliceFolder = Path.Combine(directory, "slices-" + Guid.NewGuid().ToString("N"));
+                var checking = building;
+                work = (session, ct) =>
+                {
+                    if (!InLakeOrder(session, dataset, lakeOrder, ct)) return false;
+                    checking.Slices = Slice(session, dataset, lakeOrder, sliceFolder, ct);
+                    return true;
+                };
             }
             else
             {
@@ -217,6 +232,31 @@ internal sealed class SortedCopies : IDisposable
         return DuckDbCommands.Scalar(session, statement, cancellationToken) == 0;
     }
 
+    /// <summary>
+    /// The version split per scope code (<see cref="ScopeSlices"/>), or null when it has too many codes
+    /// or the split fails (the pages then read the lake's files in file order, as before); a cancelled
+    /// split (the engine stopping) cancels the whole check.
+    /// </summary>
+    private static ScopeSlices? Slice(QuerySession session, ServedDataset dataset, LakeOrder order, string folder, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var slices = ScopeSlices.Build(session, dataset.ParquetFiles, order.ScopeColumn, order.KeyColumn, folder, cancellationToken);
+            if (slices is null) TryDeleteFolder(folder);
+            return slices;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            TryDeleteFolder(folder);
+            return null;
+        }
+        catch
+        {
+            TryDeleteFolder(folder);
+            throw;
+        }
+    }
+
     private void Finished(Entry entry, Task<bool> build)
     {
         lock (gate)
@@ -226,6 +266,7 @@ internal sealed class SortedCopies : IDisposable
             {
                 entry.Ready = true;
                 Interlocked.Increment(ref built);
+                if (entry.Slices is not null) DropSlicesBeyondCapacity(entry);
                 return;
             }
             if (entries.TryGetValue(entry.Key, out var same) && ReferenceEquals(same, entry))
@@ -235,7 +276,37 @@ internal sealed class SortedCopies : IDisposable
                 if (!disposed) failed.Add(entry.Key);
             }
         }
+        DeleteFiles(entry);
+    }
+
+    /// <summary>
+    /// Slices are a full copy of a version on disk, like a sorted copy: at most as many versions keep
+    /// them as copies are kept (at least one); the least recently used check beyond that is forgotten
+    /// with its slices (checked and sliced again if its version is asked for again).
+    /// </summary>
+    private void DropSlicesBeyondCapacity(Entry keep)
+    {
+        while (true)
+        {
+            var sliced = entries.Values.Where(e => e.Ready && e.Slices is not null).ToList();
+            if (sliced.Count <= Math.Max(1, capacity)) return;
+            var oldest = sliced.Where(e => !ReferenceEquals(e, keep)).MinBy(e => e.LastUsed)!;
+            Discard(oldest);
+        }
+    }
+
+    /// <summary>Forgets an entry; its files go now, or when its last lease ends.</summary>
+    private void Discard(Entry entry)
+    {
+        entries.Remove(entry.Key);
+        entry.Dropped = true;
+        if (entry.Leases == 0) DeleteFiles(entry);
+    }
+
+    private static void DeleteFiles(Entry entry)
+    {
         if (entry.Copy is { } copy) TryDelete(copy);
+        if (entry.Slices is { } slices) TryDeleteFolder(slices.Folder);
     }
 
     /// <summary>Drops the least recently used ready copies until a new one fits (builds under way are never dropped).</summary>
@@ -252,9 +323,7 @@ internal sealed class SortedCopies : IDisposable
                 if (e.Ready && (oldest is null || e.LastUsed < oldest.LastUsed)) oldest = e;
             }
             if (copies < capacity || oldest is null) return;
-            entries.Remove(oldest.Key);
-            oldest.Dropped = true;
-            if (oldest.Leases == 0) TryDelete(oldest.Copy!);
+            Discard(oldest);
         }
     }
 
@@ -263,7 +332,7 @@ internal sealed class SortedCopies : IDisposable
     {
         var checks = entries.Values.Where(e => e.Copy is null).ToList();
         if (checks.Count < 64) return;
-        foreach (var e in checks.Where(e => e.Ready).OrderBy(e => e.LastUsed).Take(checks.Count - 63)) entries.Remove(e.Key);
+        foreach (var e in checks.Where(e => e.Ready).OrderBy(e => e.LastUsed).Take(checks.Count - 63)) Discard(e);
     }
 
     private void Release(Entry entry)
@@ -274,7 +343,7 @@ internal sealed class SortedCopies : IDisposable
             entry.Leases--;
             delete = entry.Dropped && entry.Leases == 0;
         }
-        if (delete && entry.Copy is { } copy) TryDelete(copy);
+        if (delete) DeleteFiles(entry);
     }
 
     /// <summary>Interrupts the build under way and drops the queued ones (the engine is stopping).</summary>
@@ -323,6 +392,21 @@ internal sealed class SortedCopies : IDisposable
         }
     }
 
+    private static void TryDeleteFolder(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open (Windows): removed with the engine's folder when it stops.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
     private static string Key(ServedDataset dataset, string orderBy) =>
         dataset.Schema.Name + "\n" + dataset.Version.ToString(CultureInfo.InvariantCulture) + "\n" + string.Join("\n", dataset.ParquetFiles) + "\n" + orderBy;
 
@@ -337,6 +421,9 @@ internal sealed class SortedCopies : IDisposable
         public string? Copy { get; } = copy;
 
         public bool Ready { get; set; }
+
+        /// <summary>For the lake's own order: the version split per scope code, when it was worth it.</summary>
+        public ScopeSlices? Slices { get; set; }
 
         public bool Dropped { get; set; }
 
@@ -360,6 +447,9 @@ internal sealed class SortedCopies : IDisposable
 
         /// <summary>The files that hold the rows in the order asked for.</summary>
         public IReadOnlyList<string> Files => entry.Files;
+
+        /// <summary>The same rows split per scope code (lake order only), or null.</summary>
+        public ScopeSlices? Slices => entry.Slices;
 
         public void Dispose()
         {
