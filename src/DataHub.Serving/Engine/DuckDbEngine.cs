@@ -77,6 +77,13 @@ public sealed class DuckDbEngine : IDisposable
     /// <summary>Downloads a download worker is executing (or streaming) now.</summary>
     public int DownloadsRunning => downloads.Running;
 
+    /// <summary>
+    /// Completes when the background work queued so far on the sort worker (sorted copies, lake-order
+    /// checks and their scope slices) has finished: for the benchmark, which times pages as a node
+    /// serves them once a version has been prepared.
+    /// </summary>
+    public Task WhenBackgroundWorkIdle() => SortedCopies.WhenIdle();
+
     /// <summary>Copies of dataset versions sorted in the <c>$orderby</c> wide scopes ask for.</summary>
     internal SortedCopies SortedCopies { get; }
 
