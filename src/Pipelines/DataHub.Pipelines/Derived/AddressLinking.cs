@@ -32,7 +32,7 @@ internal static class AddressLinking
             """);
         // The pairs are read on a second connection to the same database: one connection cannot
         // stream a result while its appender flushes. The appender is closed before the next statement.
-        using (var reading = conn.Duplicate())
+        using (var reading = new DuckDBConnection(conn.ConnectionString))
         {
             reading.Open();
             using var appender = conn.CreateAppender("address_pairs");
