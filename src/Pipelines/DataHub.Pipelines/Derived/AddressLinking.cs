@@ -7,7 +7,7 @@ namespace DataHub.Pipelines.Derived;
 /// <summary>
 /// Links every population, housing and enterprise record to a standard address (一标): the address
 /// dataset when one is published, else the houses of the housing register (each house is a standard
-/// address). Writes the table <c>address_links</c> (and from it the published <c>address_match</c>): the matched code only when the match is certain
+/// address). Writes the table <c>address_pairs</c>, one row per distinct community + address text with its number of records (and from it the published <c>address_match</c> view): the matched code only when the match is certain
 /// (exact or normalised), the candidate of a probable match for a person to check, and a place key
 /// that groups the records of one dwelling even when its standard address is missing (the
 /// normalised text within the community), so households are still counted.
@@ -18,10 +18,11 @@ internal static class AddressLinking
     {
         var matcher = new AddressMatcher(StandardAddresses(conn));
         // A match depends only on the address text and the record's community, and the people of one
-        // household share both: each distinct pair is matched once (on every core) and joined back to
-        // its records inside DuckDB, instead of parsing the same address once per resident. The records
-        // are a view over the inputs' Parquet files, read twice (pairs, then links) rather than copied
-        // into a table first: a scan of three columns costs less than materialising them.
+        // household share both: each distinct pair is matched once (on every core), with the number of
+        // records that share it, instead of parsing the same address once per resident. No per-record
+        // link table: residents join the pairs on (community, text), the unmatched figure sums their
+        // record counts, and address_match joins them when it is written. The records are a view over
+        // the inputs' Parquet files, read twice (pairs, then the address_match COPY).
         DerivedSql.Exec(conn, """
             CREATE VIEW address_records AS
             SELECT 'population' AS dataset, record_id AS source_record_id, community_code, current_address AS address_text FROM population
