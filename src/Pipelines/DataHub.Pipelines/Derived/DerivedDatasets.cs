@@ -70,7 +70,7 @@ public sealed class DerivedDatasets(DataHubCatalog catalog, LakeLayout lake, Tim
             using (var conn = new DuckDBConnection("DataSource=" + Path.Combine(scratch, "derived.duckdb")))
             {
                 conn.Open();
-                DerivedSql.Exec(conn, $"SET memory_limit={Literal(DerivedMemory.LimitFor(memoryLimit))}; SET threads={threads.ToString(CultureInfo.InvariantCulture)}; SET preserve_insertion_order=false; SET checkpoint_threshold='1TB'; PRAGMA disable_checkpoint_on_shutdown; SET force_compression='uncompressed'; "
+                DerivedSql.Exec(conn, $"SET memory_limit={Literal(DerivedMemory.LimitFor(memoryLimit))}; SET threads={threads.ToString(CultureInfo.InvariantCulture)}; SET preserve_insertion_order=false; SET checkpoint_threshold='1TB'; PRAGMA disable_checkpoint_on_shutdown; "
                     + $"SET temp_directory={Literal(Path.Combine(scratch, "tmp"))}; SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;");
                 DerivedInputs.Attach(conn, inputs);
                 AddressLinking.Build(conn, cancellationToken);

@@ -9,8 +9,8 @@ namespace DataHub.Pipelines.Derived;
 /// address-matching chunks, DuckDB's allocations outside its pool and the pages the allocator keeps
 /// after the publish that ran just before come on top. With every table of the rebuild in a scratch
 /// database file, DuckDB spills past its limit instead of holding the rows in memory, so half the
-/// limit costs some spilling at 10M rows but keeps the rebuild's peak under the configured figure and
-/// the same from 1M to 10M rows (docs/DERIVED.md, "Rebuild cost").
+/// limit costs some spilling but keeps the rebuild's peak under the configured figure (measured at 1M
+/// and 3M rows: docs/DERIVED.md, "Bounded memory").
 /// </summary>
 internal static partial class DerivedMemory
 {
