@@ -7,7 +7,7 @@ namespace DataHub.Pipelines.Derived;
 /// <summary>
 /// Links every population, housing and enterprise record to a standard address (一标): the address
 /// dataset when one is published, else the houses of the housing register (each house is a standard
-/// address). Writes the table <c>address_links</c> (and from it the published <c>address_match</c>): the matched code only when the match is certain
+/// address). Writes the table <c>address_pairs</c>, one row per distinct community + address text with its number of records (and from it the published <c>address_match</c> view): the matched code only when the match is certain
 /// (exact or normalised), the candidate of a probable match for a person to check, and a place key
 /// that groups the records of one dwelling even when its standard address is missing (the
 /// normalised text within the community), so households are still counted.
@@ -18,33 +18,27 @@ internal static class AddressLinking
     {
         var matcher = new AddressMatcher(StandardAddresses(conn));
         // A match depends only on the address text and the record's community, and the people of one
-        // household share both: each distinct pair is matched once (on every core) and joined back to
-        // its records inside DuckDB, instead of parsing the same address once per resident. The records
-        // are a view over the inputs' Parquet files, read twice (pairs, then links) rather than copied
-        // into a table first: a scan of three columns costs less than materialising them.
+        // household share both: each distinct pair is matched once (on every core), with the number of
+        // records that share it, instead of parsing the same address once per resident. No per-record
+        // link table: residents join the pairs on (community, text), the unmatched figure sums their
+        // record counts, and address_match joins them when it is written. The records are a view over
+        // the inputs' Parquet files, read twice (pairs, then the address_match COPY).
         DerivedSql.Exec(conn, """
             CREATE VIEW address_records AS
             SELECT 'population' AS dataset, record_id AS source_record_id, community_code, current_address AS address_text FROM population
             UNION ALL SELECT 'housing', record_id, community_code, address FROM housing
             UNION ALL SELECT 'enterprise', record_id, community_code, address FROM enterprise;
-            CREATE TABLE address_pair_matches (community_code VARCHAR, address_text VARCHAR, address_code VARCHAR,
+            CREATE TABLE address_pairs (community_code VARCHAR, address_text VARCHAR, records BIGINT, address_code VARCHAR,
                 candidate_address_code VARCHAR, match_kind VARCHAR, place_key VARCHAR);
             """);
         // The pairs are read on a second connection to the same database: one connection cannot
         // stream a result while its appender flushes. The appender is closed before the next statement.
-        using (var reading = conn.Duplicate())
+        using (var reading = new DuckDBConnection(conn.ConnectionString))
         {
             reading.Open();
-            using var appender = conn.CreateAppender("address_pair_matches");
+            using var appender = conn.CreateAppender("address_pairs");
             Append(reading, appender, matcher, cancellationToken);
         }
-        DerivedSql.Exec(conn, """
-            CREATE TABLE address_links AS
-            SELECT r.dataset, r.source_record_id, r.community_code, m.address_code, m.candidate_address_code, m.match_kind, m.place_key
-            FROM address_records r JOIN address_pair_matches m
-              ON m.community_code IS NOT DISTINCT FROM r.community_code AND m.address_text IS NOT DISTINCT FROM r.address_text;
-            DROP VIEW address_records; DROP TABLE address_pair_matches;
-            """);
         // The published table, one row per record with the record's community and street: a view, so
         // its rows are computed once, by the COPY that writes them.
         DerivedSql.Exec(conn, """
@@ -54,8 +48,10 @@ internal static class AddressLinking
                 UNION ALL SELECT community_code, community_name FROM enterprise) GROUP BY community_code)
             SELECT left(md5('address_match|' || l.dataset || '|' || l.source_record_id), 16) AS record_id, l.dataset, l.source_record_id,
                    l.community_code, n.community_name, left(l.community_code, 9) AS street_code,
-                   l.address_code, l.candidate_address_code, l.match_kind
-            FROM address_links l LEFT JOIN names n USING (community_code)
+                   m.address_code, m.candidate_address_code, m.match_kind
+            FROM address_records l JOIN address_pairs m
+              ON m.community_code IS NOT DISTINCT FROM l.community_code AND m.address_text IS NOT DISTINCT FROM l.address_text
+            LEFT JOIN names n ON n.community_code = l.community_code
             """);
     }
 
@@ -68,19 +64,19 @@ internal static class AddressLinking
     private static void Append(DuckDBConnection reading, DuckDBAppender appender, AddressMatcher matcher, CancellationToken cancellationToken)
     {
         const int Chunk = 8192;
-        using var chunks = new BlockingCollection<List<(string? Community, string? Text)>>(boundedCapacity: 2);
+        using var chunks = new BlockingCollection<List<(string? Community, string? Text, long Records)>>(boundedCapacity: 2);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() =>
         {
             try
             {
                 using var cmd = reading.CreateCommand();
-                cmd.CommandText = "SELECT DISTINCT community_code, address_text FROM address_records";
+                cmd.CommandText = "SELECT community_code, address_text, count(*) FROM address_records GROUP BY ALL";
                 using var reader = cmd.ExecuteReader();
-                var pairs = new List<(string? Community, string? Text)>(Chunk);
+                var pairs = new List<(string? Community, string? Text, long Records)>(Chunk);
                 while (reader.Read())
                 {
-                    pairs.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+                    pairs.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2)));
                     if (pairs.Count < Chunk) continue;
                     chunks.Add(pairs, stop.Token);
                     pairs = new(Chunk);
@@ -100,7 +96,7 @@ internal static class AddressLinking
             {
                 Parallel.For(0, pairs.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
                 {
-                    var (community, text) = pairs[i];
+                    var (community, text, _) = pairs[i];
                     var match = matcher.Match(text, community, out var mainParsed);
                     var certain = match.IsCertain ? match.Address!.AddressCode : null;
                     results[i] = (certain, match.Kind == AddressMatchKind.Probable ? match.Address!.AddressCode : null, Kind(match.Kind), certain ?? PlaceKey(community, text, mainParsed));
@@ -108,7 +104,7 @@ internal static class AddressLinking
                 for (var i = 0; i < pairs.Count; i++)
                 {
                     var (certain, candidate, kind, place) = results[i];
-                    appender.CreateRow().AppendValue(pairs[i].Community).AppendValue(pairs[i].Text)
+                    appender.CreateRow().AppendValue(pairs[i].Community).AppendValue(pairs[i].Text).AppendValue(pairs[i].Records)
                         .AppendValue(certain).AppendValue(candidate).AppendValue(kind).AppendValue(place).EndRow();
                 }
             }

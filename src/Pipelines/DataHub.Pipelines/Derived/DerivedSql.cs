@@ -4,7 +4,7 @@ using DuckDB.NET.Data;
 namespace DataHub.Pipelines.Derived;
 
 /// <summary>
-/// The derived tables as DuckDB SQL over the input views and <c>address_links</c>. Definitions
+/// The derived tables as DuckDB SQL over the input views and <c>address_pairs</c> (each distinct community + address text once, with its match and its number of records). Definitions
 /// (docs/DERIVED.md): a resident is a population row whose status is 在住; age in whole years on the
 /// statistics date; a household is the residents of one place (standard address, else the same
 /// normalised text in the same community); living alone is a household of one; the same person in
@@ -35,7 +35,8 @@ internal static class DerivedSql
                    p.street_code, p.person_type, m.address_code, m.place_key,
                    CASE WHEN p.birth_date IS NULL THEN NULL
                         ELSE year({day}) - year(p.birth_date) - CASE WHEN strftime({day}, '%m%d') < strftime(p.birth_date, '%m%d') THEN 1 ELSE 0 END END AS age
-            FROM population p LEFT JOIN address_links m ON m.dataset = 'population' AND m.source_record_id = p.record_id
+            FROM population p LEFT JOIN address_pairs m
+              ON m.community_code IS NOT DISTINCT FROM p.community_code AND m.address_text IS NOT DISTINCT FROM p.current_address
             WHERE coalesce(p.status, '在住') = '在住';
             CREATE TABLE households AS SELECT place_key, count(*) AS members FROM residents WHERE place_key IS NOT NULL GROUP BY place_key;
             CREATE TABLE care AS
@@ -137,7 +138,7 @@ internal static class DerivedSql
                        count(*) FILTER (WHERE regexp_matches(';' || replace(c.chronic_diseases, ' ', ''), ';E1[0-4]')) AS diabetes,
                        count(*) FILTER (WHERE c.family_doctor_signed) AS family_doctor_signed
                 FROM residents r JOIN care c USING (record_id) GROUP BY r.community_code),
-            um AS (SELECT community_code, count(*) FILTER (WHERE match_kind NOT IN ('exact', 'normalised')) AS unmatched FROM address_links GROUP BY community_code)
+            um AS (SELECT community_code, sum(records) FILTER (WHERE match_kind NOT IN ('exact', 'normalised'))::BIGINT AS unmatched FROM address_pairs GROUP BY community_code)
             SELECT {Id("community_profile", "c.community_code")} AS record_id, c.community_code, c.community_name, c.street_code, {day} AS as_of,
                    coalesce(r.residents, 0) AS residents, coalesce(r.male, 0) AS male, coalesce(r.female, 0) AS female,
                    coalesce(r.age_0_17, 0) AS age_0_17, coalesce(r.age_18_59, 0) AS age_18_59, coalesce(r.age_60_plus, 0) AS age_60_plus,
