@@ -52,3 +52,35 @@ public sealed class RecordIdHasherTests
         }
     }
 }
+
+/// <summary>The hand-written HMAC-SHA256 behind record ids against the platform's, on every message length across several blocks and on keys shorter than, equal to and longer than a block.</summary>
+public sealed class KeyedSha256Tests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(32)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(131)]
+    public void Compute_EqualsHmacSha256_ForEveryMessageLength(int keyLength)
+    {
+        var random = new Random(keyLength + 17);
+        var key = new byte[keyLength];
+        random.NextBytes(key);
+        var mac = new KeyedSha256(key);
+        Span<byte> actual = stackalloc byte[32];
+
+        for (var length = 0; length <= 300; length++)
+        {
+            var message = new byte[length];
+            random.NextBytes(message);
+
+            mac.Compute(message, actual);
+
+            Assert.Equal(Convert.ToHexString(HMACSHA256.HashData(key, message)), Convert.ToHexString(actual));
+        }
+    }
+}
