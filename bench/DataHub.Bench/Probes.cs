@@ -8,7 +8,7 @@ using DataHub.Pipelines.Ingestion;
 using DataHub.Pipelines.Normalization;
 using DataHub.Pipelines.Sources;
 using DuckDB.NET.Data;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace DataHub.Bench;
 
@@ -160,7 +160,10 @@ internal static class Probes
     }
 
     private static Task<DataHubEngine> OpenEngineAsync(ProbeSpec spec, CancellationToken cancellationToken) =>
-        DataHubEngine.OpenAsync(new DataDirectory(spec.DataRoot), TimeProvider.System, NullLoggerFactory.Instance, cancellationToken);
+        DataHubEngine.OpenAsync(new DataDirectory(spec.DataRoot), TimeProvider.System, ProbeLogging, cancellationToken);
+
+    /// <summary>The engine's warnings and errors on stderr (a failed run's cause), nothing else.</summary>
+    private static readonly ILoggerFactory ProbeLogging = new LoggerFactory([new StderrLoggerProvider()]);
 
     private static void Exec(DuckDBConnection conn, string sql)
     {

@@ -169,4 +169,38 @@ public sealed class ChineseDateTests
         Assert.Equal(new DateTimeOffset(2024, 1, 5, 0, 0, 0, ChineseDate.BeijingOffset), parsed);
         Assert.Equal(ChineseDate.BeijingOffset, parsed!.Value.Offset);
     }
+
+    /// <summary>The digit-by-digit reading of the two commonest forms agrees with DateTime.TryParseExact on every kind of value, valid or not.</summary>
+    [Theory]
+    [InlineData("2024-01-05")]
+    [InlineData("2024-02-29")]
+    [InlineData("2023-02-29")]
+    [InlineData("2024-13-01")]
+    [InlineData("2024-00-10")]
+    [InlineData("2024-04-31")]
+    [InlineData("0000-01-01")]
+    [InlineData("0001-01-01")]
+    [InlineData("9999-12-31")]
+    [InlineData("2024-1-05x")]
+    [InlineData("2024-01-0a")]
+    [InlineData("2024-01-05 08:30:00")]
+    [InlineData("2024-01-05 23:59:59")]
+    [InlineData("2024-01-05 24:00:00")]
+    [InlineData("2024-01-05 08:60:00")]
+    [InlineData("2024-01-05 08:30:60")]
+    [InlineData("2024-01-05T08:30:00")]
+    [InlineData("2024-01-05 08:30-00")]
+    [InlineData("2024-01-05 8:30:000")]
+    [InlineData("２０２４-01-05")]
+    [InlineData("٢٠٢٤-01-05")]
+    public void TryPlainIso_AgreesWithTryParseExact(string text)
+    {
+        var format = text.Length == 10 ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss";
+        var expected = DateTime.TryParseExact(text, format, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed);
+
+        var fast = ChineseDate.TryPlainIso(text, out var value);
+
+        Assert.Equal(expected, fast);
+        if (expected) Assert.Equal(parsed, value);
+    }
 }

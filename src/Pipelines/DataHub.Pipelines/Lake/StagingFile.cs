@@ -40,14 +40,34 @@ internal static class StagingFile
         new(schema.Fields.Select(f => (Field)new DataField<string>(f.Name, true)).Append(new DataField<long>(LineColumn)).ToArray());
 
     /// <summary>Writes one batch's accepted rows (the first <paramref name="count"/> of each column). Owner-only from the start.</summary>
+    /// <remarks>
+    /// The file is built in a memory buffer the worker thread keeps from batch to batch, then written
+    /// in one call. Written straight to a FileStream, every one of Parquet.Net's asynchronous writes
+    /// went through the thread pool and back (about a hundred hops per batch, each waking an idle
+    /// worker that spins before it sleeps), and a new buffer for each batch's file landed in the
+    /// large-object heap, which only a full collection frees.
+    /// </remarks>
     public static async Task WriteAsync(string path, ParquetSchema schema, string?[][] columns, long[] lines, int count, CancellationToken cancellationToken)
     {
-        var options = Core.Files.OwnerOnly.ForNewFile(new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16 });
-        await using var stream = new FileStream(path, options);
-        await using var writer = await ParquetWriter.CreateAsync(schema, stream, Options, cancellationToken: cancellationToken);
-        using var group = writer.CreateRowGroup();
-        var fields = schema.GetDataFields();
-        for (var i = 0; i < columns.Length; i++) await group.WriteAsync(fields[i], new ArraySegment<string?>(columns[i], 0, count)!);
-        await group.WriteAsync(fields[^1], new ReadOnlyMemory<long>(lines, 0, count), cancellationToken: cancellationToken);
+        var buffer = t_buffer ??= new MemoryStream(1 << 20);
+        buffer.SetLength(0);
+        // MemoryStream completes every write synchronously: the awaits below do not leave this thread.
+        await using (var writer = await ParquetWriter.CreateAsync(schema, buffer, Options, cancellationToken: cancellationToken))
+        {
+            using var group = writer.CreateRowGroup();
+            var fields = schema.GetDataFields();
+            for (var i = 0; i < columns.Length; i++) await group.WriteAsync(fields[i], new ArraySegment<string?>(columns[i], 0, count)!);
+            await group.WriteAsync(fields[^1], new ReadOnlyMemory<long>(lines, 0, count), cancellationToken: cancellationToken);
+        }
+        var options = Core.Files.OwnerOnly.ForNewFile(new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 });
+        using var file = new FileStream(path, options);
+        file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+        // A buffer that once held an unusually large batch is not kept for every later one.
+        if (buffer.Capacity > MaxKeptBuffer) t_buffer = null;
     }
+
+    private const int MaxKeptBuffer = 16 << 20;
+
+    [ThreadStatic]
+    private static MemoryStream? t_buffer;
 }
