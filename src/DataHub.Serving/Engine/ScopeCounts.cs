@@ -92,18 +92,7 @@ internal sealed class ScopeCounts
         return null;
     }
 
-    /// <summary>The index of the first code not less than <paramref name="bound"/>.</summary>
-    private int LowerBound(byte[] bound)
-    {
-        int lo = 0, hi = codes.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (codes[mid].AsSpan().SequenceCompareTo(bound) < 0) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
+    private int LowerBound(byte[] bound) => Utf8CodeSearch.Bound(codes, bound);
 }
 
 /// <summary>

@@ -62,31 +62,9 @@ internal sealed class ScopeSlices
         return count <= 0 || count > MaxFilesPerPage ? null : files[start..end];
     }
 
-    /// <summary>The first index whose code is not less than <paramref name="value"/>.</summary>
-    private int LowerBound(byte[] value)
-    {
-        int lo = 0, hi = codes.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (codes[mid].AsSpan().SequenceCompareTo(value) < 0) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
+    private int LowerBound(byte[] value) => Utf8CodeSearch.Bound(codes, value);
 
-    /// <summary>The first index whose code is greater than <paramref name="value"/>.</summary>
-    private int UpperBound(byte[] value)
-    {
-        int lo = 0, hi = codes.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (codes[mid].AsSpan().SequenceCompareTo(value) <= 0) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
+    private int UpperBound(byte[] value) => Utf8CodeSearch.Bound(codes, value, afterEqual: true);
 
     /// <summary>
     /// Writes the slices of a version whose files hold their rows in the lake's order: one file per
