@@ -1,10 +1,10 @@
-using System.Text.RegularExpressions;
+using DataHub.Core;
 using DataHub.Core.Failures;
 
 namespace DataHub.Serving;
 
 /// <summary>Options of the OData serving layer. Defaults are documented per property; <see cref="Validate"/> runs at startup.</summary>
-public sealed partial class ServingOptions
+public sealed class ServingOptions
 {
     /// <summary>Rows per page when the client states no preference. Default 5,000 (EXCEL-ODATA.md rule 14).</summary>
     public int PageSize { get; set; } = 5000;
@@ -119,7 +119,7 @@ public sealed partial class ServingOptions
         if (PageSize < 1 || PageSize > MaxPageSize) throw Bad(nameof(PageSize), $"分页行数必须在 1 到 {MaxPageSize} 之间。");
         if (MaxRequestUriLength < 8192) throw Bad(nameof(MaxRequestUriLength), "请求地址长度上限不得小于 8192（Excel 的查询地址可能很长）。");
         if (MaxOrderByKeys < 1) throw Bad(nameof(MaxOrderByKeys), "排序字段个数上限必须大于 0。");
-        if (!MemoryLimitPattern().IsMatch(MemoryLimit)) throw Bad(nameof(MemoryLimit), "DuckDB 内存上限格式应如 512MB、1GB。");
+        if (!DuckDbMemorySize.IsValid(MemoryLimit)) throw Bad(nameof(MemoryLimit), "DuckDB 内存上限格式应如 512MB、1GB。");
         if (Threads is < 1 or > 256) throw Bad(nameof(Threads), "DuckDB 线程数必须在 1 到 256 之间。");
         if (WorkerNice is < 0 or > 19) throw Bad(nameof(WorkerNice), "DuckDB 线程优先级调整值必须在 0 到 19 之间。");
         if (QueryWorkers is < 1 or > 64) throw Bad(nameof(QueryWorkers), "查询工作线程数必须在 1 到 64 之间。");
@@ -136,7 +136,4 @@ public sealed partial class ServingOptions
         if (MaxExpressionNodes < 10 || MaxExpressionDepth < 5) throw Bad(nameof(MaxExpressionNodes), "表达式复杂度上限过小（节点数至少 10，嵌套深度至少 5）。");
         if (Secret.Length < 32) throw Bad(nameof(Secret), "服务密钥至少 32 个字符（用于哈希脱敏和分页标记签名）。");
     }
-
-    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", RegexOptions.CultureInvariant)]
-    private static partial Regex MemoryLimitPattern();
 }

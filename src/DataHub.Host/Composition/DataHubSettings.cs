@@ -1,3 +1,4 @@
+using DataHub.Core;
 using DataHub.Core.Failures;
 using DataHub.Host.Jobs;
 
@@ -101,7 +102,7 @@ public sealed class DataHubSettings
             new(FailureKind.Config, "CONFIG_VALUE_INVALID", what, $"配置项 {key}（{file}，或环境变量 {EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)}）", fix);
 
         if (Serving.PageSize is < 1 or > 20_000) throw Bad("Serving:PageSize", $"每页行数 {Serving.PageSize} 超出范围", "设为 1 到 20000 之间，Excel 默认用 5000");
-        if (!IsMemory(Serving.DuckDbMemoryLimit)) throw Bad("Serving:DuckDbMemoryLimit", $"DuckDB 内存上限“{Serving.DuckDbMemoryLimit}”格式不对", "写成 512MB、1GB 这样的形式");
+        if (!DuckDbMemorySize.IsValid(Serving.DuckDbMemoryLimit)) throw Bad("Serving:DuckDbMemoryLimit", $"DuckDB 内存上限“{Serving.DuckDbMemoryLimit}”格式不对", "写成 512MB、1GB 这样的形式");
         if (Serving.DuckDbThreads is < 1 or > 256) throw Bad("Serving:DuckDbThreads", $"DuckDB 线程数 {Serving.DuckDbThreads} 超出范围", "设为 1 到 256，一般不超过 CPU 核数");
         if (Serving.MaxConcurrentFeedRequests is < 1 or > 10_000) throw Bad("Serving:MaxConcurrentFeedRequests", $"同时处理的数据请求数 {Serving.MaxConcurrentFeedRequests} 超出范围", "设为 1 到 10000，默认 48");
         if (Serving.DuckDbWorkerNice is < 0 or > 19) throw Bad("Serving:DuckDbWorkerNice", $"DuckDB 线程优先级调整值 {Serving.DuckDbWorkerNice} 超出范围", "设为 0 到 19，默认 0（不调整）");
@@ -110,7 +111,7 @@ public sealed class DataHubSettings
         if (Serving.DownloadTimeout <= TimeSpan.Zero || Serving.DownloadTimeout > TimeSpan.FromHours(24))
             throw Bad("Serving:DownloadTimeout", $"下载超时 {Serving.DownloadTimeout} 超出范围", "设为 00:00:01 到 1.00:00:00 之间，默认 00:10:00");
         if (Ingestion.KeepVersions < 2) throw Bad("Ingestion:KeepVersions", $"保留版本数 {Ingestion.KeepVersions} 太小", "至少 2，保证正在分页读取的用户仍能读完上一版本");
-        if (!IsMemory(Ingestion.DuckDbMemoryLimit)) throw Bad("Ingestion:DuckDbMemoryLimit", $"DuckDB 内存上限“{Ingestion.DuckDbMemoryLimit}”格式不对", "写成 512MB、1GB 这样的形式");
+        if (!DuckDbMemorySize.IsValid(Ingestion.DuckDbMemoryLimit)) throw Bad("Ingestion:DuckDbMemoryLimit", $"DuckDB 内存上限“{Ingestion.DuckDbMemoryLimit}”格式不对", "写成 512MB、1GB 这样的形式");
         if (Ingestion.DuckDbThreads is < 1 or > 256) throw Bad("Ingestion:DuckDbThreads", $"DuckDB 线程数 {Ingestion.DuckDbThreads} 超出范围", "设为 1 到 256");
         if (Jobs.WorkerCount is < 1 or > 64) throw Bad("Jobs:WorkerCount", $"作业并发数 {Jobs.WorkerCount} 超出范围", "设为 1 到 64");
         if (Jobs.QueuePollInterval < TimeSpan.FromMilliseconds(100) || Jobs.QueuePollInterval > TimeSpan.FromMinutes(10))
@@ -132,7 +133,4 @@ public sealed class DataHubSettings
             throw Bad("Freshness:WebhookRetryDelay", $"告警重试间隔 {Freshness.WebhookRetryDelay} 超出范围", "设为 00:00:00 到 01:00:00 之间，默认 00:00:10");
         if (!Uri.TryCreate(Urls.Split(';')[0].Trim(), UriKind.Absolute, out _)) throw Bad("Urls", $"监听地址“{Urls}”不是有效的 URL", "例如 http://127.0.0.1:5080；多个地址用分号隔开");
     }
-
-    private static bool IsMemory(string text) =>
-        System.Text.RegularExpressions.Regex.IsMatch(text, @"^[0-9]+(\.[0-9]+)?\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 }
